@@ -1,0 +1,38 @@
+import { EngineError } from '../errors.js';
+import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
+import type { CliIo } from './output.js';
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
+  inspect: inspectCommand,
+  demo: demoCommand,
+};
+
+const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`].join('\n');
+
+/**
+ * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the
+ * data, 2 bad usage or unusable input.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`litewal: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    // Every failure becomes a message and exit 2, never a stack trace (set LITEWAL_DEBUG=1 for one).
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`litewal ${name}: ${message}\n`);
+    if (error instanceof EngineError && error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
+    if (process.env['LITEWAL_DEBUG'] === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

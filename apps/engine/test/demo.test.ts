@@ -1,0 +1,44 @@
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
+import { main } from '../src/cli/main.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await makeTempDir('litewal-demo-test-');
+});
+afterAll(async () => {
+  await removeTempDir(dir);
+});
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    stdout: { write: (s: string) => ((out += s), true) },
+    stderr: { write: (s: string) => ((err += s), true) },
+  });
+  return { code, out, err };
+}
+
+describe('litewal demo', () => {
+  it('shows SQLite reading a commit litewal appended to a real SQLite WAL', async () => {
+    const target = join(dir, 'kept');
+    const { code, out, err } = await run(['demo', '--dir', target]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/SQLite accepted the frame litewal wrote/);
+    expect(out).toMatch(/SQLite reads\s+user_version 42, 1000 rows, integrity_check ok/);
+    expect((await readdir(target)).sort()).toEqual(['demo.db', 'demo.db-shm', 'demo.db-wal']);
+    expect(await sqliteRead(join(target, 'demo.db'), 'PRAGMA user_version')).toEqual([{ user_version: 42 }]);
+  });
+
+  it('cleans up its temporary directory when no --dir is given', async () => {
+    const mine = async (): Promise<string[]> => (await readdir(tmpdir())).filter((n) => n.startsWith('litewal-demo-') && !n.startsWith('litewal-demo-test-'));
+    const before = await mine();
+    expect((await run(['demo'])).code).toBe(0);
+    expect(await mine()).toEqual(before);
+  });
+});
