@@ -1,4 +1,4 @@
-import { access, readFile, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -55,9 +55,17 @@ describe('makeTempDir / removeTempDir', () => {
     await removeTempDir(made); // already gone: fine
   });
 
-  it('refuses to remove anything outside the OS temp dir', async () => {
-    await expect(removeTempDir(process.cwd())).rejects.toThrow(RangeError);
-    await expect(removeTempDir(os.tmpdir())).rejects.toThrow(RangeError);
-    await expect(removeTempDir(path.join(os.tmpdir(), '..'))).rejects.toThrow(RangeError);
+  it('refuses to remove any directory it did not make, even one inside the OS temp dir', async () => {
+    const foreign = await mkdtemp(path.join(os.tmpdir(), 'not-made-by-fixtures-'));
+    try {
+      await writeFile(path.join(foreign, 'keep.txt'), 'precious');
+      await expect(removeTempDir(foreign)).rejects.toThrow(RangeError);
+      await expect(removeTempDir(os.tmpdir())).rejects.toThrow(RangeError);
+      await expect(removeTempDir(path.join(dir, '..'))).rejects.toThrow(RangeError);
+      expect(await readFile(path.join(foreign, 'keep.txt'), 'utf8')).toBe('precious');
+      expect(await exists(dir)).toBe(true);
+    } finally {
+      await rm(foreign, { recursive: true, force: true });
+    }
   });
 });
