@@ -56,7 +56,7 @@ export interface WalRecovery {
 export interface RecoveryOptions {
   /**
    * Size of each sequential read while scanning; rounded down to whole frames, at least one.
-   * @defaultValue 8 MiB
+   * @defaultValue 4 MiB
    */
   readonly readChunkBytes?: number;
 }
@@ -69,7 +69,7 @@ export interface RecoveredState {
   readonly framePages: FramePages;
 }
 
-const DEFAULT_READ_CHUNK_BYTES = 8 * 1024 * 1024;
+const DEFAULT_READ_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZERO: ChecksumPair = { s1: 0, s2: 0 };
 
 function headerlessState(bytes: number, headerError: string, headerErrorCode: string | null): RecoveredState {
@@ -117,25 +117,37 @@ export async function recoverWal(file: VfsFile, options: RecoveryOptions = {}): 
   const totalFrames = Math.floor((bytes - WAL_HEADER_BYTES) / frameSize);
   const trailing = bytes - WAL_HEADER_BYTES - totalFrames * frameSize;
   const chunkFrames = Math.max(1, Math.floor((options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES) / frameSize));
-  const buffer = new Uint8Array(Math.min(chunkFrames, Math.max(1, totalFrames)) * frameSize);
-  const view = new DataView(buffer.buffer);
+  const chunkBytes = Math.min(chunkFrames, Math.max(1, totalFrames)) * frameSize;
+  // Two buffers: the next chunk is read (in the I/O thread pool) while this one is validated.
+  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] as const;
   const validator = new WalChainValidator(header);
   const framePages = new FramePages();
+  const readChunk = (index: number, firstFrame: number): Promise<number> => {
+    const frames = Math.min(chunkFrames, totalFrames - firstFrame);
+    return readFully(file, buffers[index % 2]!.subarray(0, frames * frameSize), WAL_HEADER_BYTES + firstFrame * frameSize);
+  };
 
   let scanned = 0;
   let running = true;
   let shortRead = false;
-  while (running && scanned < totalFrames) {
-    const frames = Math.min(chunkFrames, totalFrames - scanned);
-    const want = frames * frameSize;
-    const n = await readFully(file, buffer.subarray(0, want), WAL_HEADER_BYTES + scanned * frameSize);
+  let chunk = 0;
+  let pending = totalFrames > 0 ? readChunk(0, 0) : null;
+  while (pending !== null) {
+    const want = Math.min(chunkFrames, totalFrames - scanned) * frameSize;
+    const n = await pending;
+    const next = scanned + chunkFrames;
+    pending = n === want && next < totalFrames ? readChunk(chunk + 1, next) : null;
+    const buffer = buffers[chunk % 2]!;
+    const view = new DataView(buffer.buffer);
     const whole = Math.floor(n / frameSize);
     for (let i = 0; i < whole; i++) framePages.push(view.getUint32(i * frameSize, false));
     running = validator.push(buffer.subarray(0, whole * frameSize));
     scanned += whole;
-    if (n < want) {
-      shortRead = true; // the file shrank under us: what is left counts as a partial tail
-      break;
+    chunk++;
+    if (n < want) shortRead = true; // the file shrank under us: what is left counts as a partial tail
+    if (!running) {
+      if (pending !== null) await pending; // never leave a read in flight into a buffer we drop
+      pending = null;
     }
   }
   const result: ChainResult = validator.finish(shortRead ? 1 : running && scanned === totalFrames ? trailing : 0);
