@@ -2,12 +2,13 @@
  * Codes of the errors the engine and the `litewal` CLI raise.
  * @public
  */
-export type EngineErrorCode = 'ERR_ENGINE_USAGE' | 'ERR_ENGINE_INPUT';
+export type EngineErrorCode = 'ERR_ENGINE_USAGE' | 'ERR_ENGINE_INPUT' | 'ERR_ENGINE_BUSY';
 
 /**
  * Base class of the engine's errors. `ERR_ENGINE_USAGE` is a bad command line and
- * `ERR_ENGINE_INPUT` an input that cannot be used (missing, a directory, not a WAL); the CLI exits 2
- * for both.
+ * `ERR_ENGINE_INPUT` an input that cannot be used (missing, a directory, not a WAL): the CLI exits 2
+ * for both. `ERR_ENGINE_BUSY`: another process holds the database, so the command refused to act;
+ * the CLI exits 1.
  * @public
  */
 export class EngineError extends Error {

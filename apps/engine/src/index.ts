@@ -2,8 +2,9 @@
  * The litewal engine: the library behind the `litewal` command line.
  *
  * @remarks
- * For now it offers {@link inspectWal}, the read-only report behind `litewal inspect`: a WAL's
- * header and its valid prefix exactly as SQLite computes it.
+ * {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's header and its
+ * valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the wal-index rebuild
+ * behind `litewal recover`.
  *
  * @example
  * ```ts
@@ -16,3 +17,4 @@
  */
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
+export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import { LiveSqlite3, makeTempDir, removeTempDir, runSqlite3, Sqlite3ProcessError } from '@litewal/sqlite-fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NodeVfs, type VfsFile } from '../src/index.js';
+import {
+  NodeVfs,
+  SQLITE_PENDING_BYTE as PENDING,
+  SQLITE_RESERVED_BYTE as RESERVED,
+  SQLITE_SHARED_FIRST as SHARED_FIRST,
+  SQLITE_SHARED_SIZE as SHARED_SIZE,
+  type VfsFile,
+} from '../src/index.js';
 
-// SQLite's POSIX fcntl lock bytes (os_unix.c). On the database file:
-const PENDING = 0x40000000;
-const RESERVED = 0x40000001;
-const SHARED_FIRST = 0x40000002;
-const SHARED_SIZE = 510;
 // On the -shm file, bytes 120 + i (WAL_WRITE = 0, CKPT = 1, RECOVER = 2, READ(k) = 3 + k, DMS = 8):
 const WAL_WRITE = 120;
 const READ0 = 123;

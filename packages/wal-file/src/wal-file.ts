@@ -165,7 +165,6 @@ export class WalFile {
     this.#committedChecksum = init.committedChecksum;
     this.#lastChecksum = init.committedChecksum;
     this.#syncedFrames = init.recovery.committed;
-    this.#framePages.truncate(this.#committed);
   }
 
   /**
@@ -325,9 +324,19 @@ export class WalFile {
     return this.#framePages.distinctPages(this.#committed);
   }
 
-  /** Page number held by `frame` (1..lastFrame). @throws {@link FrameRangeError} */
+  /**
+   * Frames whose page numbers are known: `lastFrame`, or right after open the larger `chained`
+   * count, since SQLite's recovery also indexes a valid uncommitted tail (the next append drops it).
+   */
+  get validFrames(): number {
+    return this.#framePages.length;
+  }
+
+  /** Page number held by `frame` (1..validFrames). @throws {@link FrameRangeError} */
   pageOf(frame: number): number {
-    this.#checkFrame(frame);
+    if (!Number.isInteger(frame) || frame < 1 || frame > this.#framePages.length) {
+      throw new FrameRangeError(frame, this.#framePages.length);
+    }
     return this.#framePages.pageOf(frame);
   }
 
@@ -461,6 +470,7 @@ export class WalFile {
       }
       const size = frameBytes(this.#pageSize);
       const view = new DataView(prepared.bytes.buffer, prepared.bytes.byteOffset, prepared.bytes.byteLength);
+      this.#framePages.truncate(this.#lastFrame); // a recovered uncommitted tail is overwritten now
       for (let i = 0; i < prepared.count; i++) this.#framePages.push(view.getUint32(i * size, false));
       this.#lastFrame = prepared.startFrame + prepared.count - 1;
       this.#lastChecksum = checksum;

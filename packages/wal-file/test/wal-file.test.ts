@@ -120,6 +120,12 @@ describe('WalFile create, append, reopen', () => {
     expect(wal.findFrame(2, wal.lastFrame)).toBe(2);
     const reopened = await WalFile.open(vfs, 'w');
     expect(reopened.recovery).toMatchObject({ chained: 3, committed: 1, stop: { frame: 4, reason: 'end-of-file' } });
+    // SQLite's recovery indexes the valid tail too, so its page numbers stay known until an append
+    expect([reopened.lastFrame, reopened.validFrames, reopened.pageOf(3)]).toEqual([1, 3, 3]);
+    expect(reopened.findFrame(3, 3)).toBe(0);
+    await reopened.append(pages(9), 9);
+    expect([reopened.lastFrame, reopened.validFrames, reopened.pageOf(2)]).toEqual([2, 2, 9]);
+    expect(() => reopened.pageOf(3)).toThrow(expect.objectContaining({ code: 'ERR_WAL_FILE_FRAME_RANGE' }));
     await reopened.close();
     await wal.append(pages(4), 4);
     expect([wal.committedFrames, wal.lastFrame]).toEqual([4, 4]);

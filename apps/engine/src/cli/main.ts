@@ -1,14 +1,16 @@
 import { EngineError } from '../errors.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
+import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
 import type { CliIo } from './output.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
   inspect: inspectCommand,
   demo: demoCommand,
+  recover: recoverCommand,
 };
 
-const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`].join('\n');
+const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`].join('\n');
 
 /**
  * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the
@@ -33,6 +35,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`litewal ${name}: ${message}\n`);
     if (error instanceof EngineError && error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
     if (process.env['LITEWAL_DEBUG'] === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
-    return 2;
+    return error instanceof EngineError && error.code === 'ERR_ENGINE_BUSY' ? 1 : 2;
   }
 }
