@@ -28,7 +28,7 @@ export {
   type WalFileErrorCode,
 } from './errors.js';
 export { MAX_WAL_FRAMES, frameBytes, frameOffset } from './format.js';
-export type { PageWrite, PreparedFrames, WalGeneration } from './prepared-frames.js';
+export type { PageWrite, PreparedFrames, TransactionFrames, WalGeneration } from './prepared-frames.js';
 export type { RecoveryOptions, WalRecovery, WalStopReason } from './recovery.js';
 export {
   NATIVE_BYTE_ORDER,

@@ -54,28 +54,51 @@ export interface MutablePreparedFrames extends PreparedFrames {
   finalChecksum: ChecksumPair | null;
 }
 
-/** Serialises page images into frames (page number, commit size, page data; salts and checksums zero). */
-export function serialiseFrames(
-  pages: readonly PageWrite[],
-  pageSize: number,
-  commitSize: number,
-): Uint8Array<ArrayBuffer> {
-  if (pages.length === 0) throw new RangeError('a batch needs at least one page');
-  if (!Number.isInteger(commitSize) || commitSize < 0 || commitSize > 0xffff_ffff) {
-    throw new RangeError(`commit size ${commitSize} is not a u32`);
-  }
-  const size = frameBytes(pageSize);
-  const bytes = new Uint8Array(pages.length * size);
-  const view = new DataView(bytes.buffer);
-  pages.forEach((page, i) => {
-    if (page.data.length !== pageSize) throw new PageSizeMismatchError(pageSize, page.data.length);
-    const n = page.pageNumber;
-    if (!Number.isInteger(n) || n < 1 || n > 0xffff_ffff) {
-      throw new WalFileError('ERR_WAL_FILE_PAGE_NUMBER', `page number ${n} is outside 1..4294967295`);
+/**
+ * One transaction's frames in a batch: its page images and the database size in pages after it
+ * (written into its last frame, making that a commit frame), or 0 when it does not commit.
+ * @public
+ */
+export interface TransactionFrames {
+  /** The page images, in the order they are logged. */
+  readonly pages: readonly PageWrite[];
+  /** Database size in pages after this transaction, or 0 for frames that do not commit yet. */
+  readonly commitSize: number;
+}
+
+/**
+ * Serialises transactions into contiguous frames (page number, commit size on each transaction's
+ * last frame, page data; salts and checksums zero).
+ */
+export function serialiseFrames(transactions: readonly TransactionFrames[], pageSize: number): Uint8Array<ArrayBuffer> {
+  let count = 0;
+  for (const { pages, commitSize } of transactions) {
+    if (pages.length === 0) throw new RangeError('a transaction needs at least one page');
+    if (commitSize === 0 && transactions.length > 1) {
+      throw new RangeError(`in a batch of ${transactions.length} transactions every one must commit (commit size 0 found)`);
     }
-    view.setUint32(i * size, n, false);
-    bytes.set(page.data, i * size + WAL_FRAME_HEADER_BYTES);
-  });
-  view.setUint32((pages.length - 1) * size + 4, commitSize, false);
+    if (!Number.isInteger(commitSize) || commitSize < 0 || commitSize > 0xffff_ffff) {
+      throw new RangeError(`commit size ${commitSize} is not a u32`);
+    }
+    count += pages.length;
+  }
+  if (count === 0) throw new RangeError('a batch needs at least one page');
+  const size = frameBytes(pageSize);
+  const bytes = new Uint8Array(count * size);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const { pages, commitSize } of transactions) {
+    for (const page of pages) {
+      if (page.data.length !== pageSize) throw new PageSizeMismatchError(pageSize, page.data.length);
+      const n = page.pageNumber;
+      if (!Number.isInteger(n) || n < 1 || n > 0xffff_ffff) {
+        throw new WalFileError('ERR_WAL_FILE_PAGE_NUMBER', `page number ${n} is outside 1..4294967295`);
+      }
+      view.setUint32(at, n, false);
+      bytes.set(page.data, at + WAL_FRAME_HEADER_BYTES);
+      at += size;
+    }
+    view.setUint32(at - size + 4, commitSize, false);
+  }
   return bytes;
 }

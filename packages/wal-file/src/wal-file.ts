@@ -23,6 +23,7 @@ import {
   type MutablePreparedFrames,
   type PageWrite,
   type PreparedFrames,
+  type TransactionFrames,
   type WalGeneration,
 } from './prepared-frames.js';
 import { recoverWal, type RecoveryOptions, type WalRecovery } from './recovery.js';
@@ -385,23 +386,32 @@ export class WalFile {
    * @throws {@link PageSizeMismatchError}, `ERR_WAL_FILE_PAGE_NUMBER`, `ERR_WAL_FILE_FULL`.
    */
   prepare(pages: readonly PageWrite[], commitSize = 0): PreparedFrames {
+    return this.prepareTransactions([{ pages, commitSize }]);
+  }
+
+  /**
+   * Step 1 for several transactions at once (a commit group): their frames go out in one write,
+   * each transaction ending in its own commit frame. Only a batch of one transaction may leave its
+   * frames uncommitted (commit size 0).
+   * @throws {@link PageSizeMismatchError}, `ERR_WAL_FILE_PAGE_NUMBER`, `ERR_WAL_FILE_FULL`;
+   * RangeError for an empty batch or an uncommitted transaction among several.
+   */
+  prepareTransactions(transactions: readonly TransactionFrames[]): PreparedFrames {
     this.#checkWritable();
     if (this.#pageSize === 0) {
       throw new WalFileError('ERR_WAL_FILE_PAGE_SIZE', 'the WAL has no header and no page size was given to open()');
     }
-    const startFrame = this.#lastFrame + 1;
-    if (this.#lastFrame + pages.length > MAX_WAL_FRAMES) {
-      throw new WalFileError(
-        'ERR_WAL_FILE_FULL',
-        `${pages.length} frames after frame ${this.#lastFrame} pass the limit of ${MAX_WAL_FRAMES}`,
-      );
+    const bytes = serialiseFrames(transactions, this.#pageSize);
+    const count = bytes.length / frameBytes(this.#pageSize);
+    if (this.#lastFrame + count > MAX_WAL_FRAMES) {
+      throw new WalFileError('ERR_WAL_FILE_FULL', `${count} frames after frame ${this.#lastFrame} pass the limit of ${MAX_WAL_FRAMES}`);
     }
-    const bytes = serialiseFrames(pages, this.#pageSize, commitSize);
+    const startFrame = this.#lastFrame + 1;
     const prepared: MutablePreparedFrames = {
       bytes,
-      count: pages.length,
+      count,
       startFrame,
-      commitSize,
+      commitSize: (transactions[transactions.length - 1] as TransactionFrames).commitSize,
       generation: startFrame === 1 ? this.#startGeneration().generation : this.generation,
       finalChecksum: null,
     };
@@ -491,11 +501,15 @@ export class WalFile {
    * @throws {@link StaleAppendWindowError} when the file changed under this handle; see the steps for more.
    */
   async append(pages: readonly PageWrite[], commitSize = 0): Promise<AppendResult> {
-    const prepared = this.prepare(pages, commitSize);
-    const stale = await this.#staleReason(prepared);
-    if (stale !== null) throw new StaleAppendWindowError(stale);
-    this.finalize(prepared);
-    return this.appendPrepared(prepared);
+    return this.#run(this.prepare(pages, commitSize));
+  }
+
+  /**
+   * Appends several committing transactions with one write (see {@link WalFile.prepareTransactions}).
+   * @throws {@link StaleAppendWindowError} when the file changed under this handle; see the steps for more.
+   */
+  async appendTransactions(transactions: readonly TransactionFrames[]): Promise<AppendResult> {
+    return this.#run(this.prepareTransactions(transactions));
   }
 
   /**
@@ -563,6 +577,13 @@ export class WalFile {
     if (this.#closed) return;
     this.#closed = true;
     await this.#file.close();
+  }
+
+  async #run(prepared: PreparedFrames): Promise<AppendResult> {
+    const stale = await this.#staleReason(prepared);
+    if (stale !== null) throw new StaleAppendWindowError(stale);
+    this.finalize(prepared);
+    return this.appendPrepared(prepared);
   }
 
   /** The generation and byte order that frame 1 is written with (SQLite's rules). */

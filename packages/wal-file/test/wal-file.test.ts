@@ -315,6 +315,41 @@ describe('WalFile append pipeline', () => {
     expect(await fileBytes(stepped, 'w')).toEqual(expected);
   });
 
+  it('writes a group of committing transactions in one write, byte-identical to separate appends', async () => {
+    const grouped = new MemoryVfs();
+    const g = await WalFile.create(grouped, 'w', { pageSize: PAGE, salt1: 3, salt2: 4 });
+    const result = await g.appendTransactions([
+      { pages: pages(1, 2), commitSize: 2 },
+      { pages: pages(3), commitSize: 3 },
+      { pages: pages(2, 4), commitSize: 4 },
+    ]);
+    expect(result).toMatchObject({ firstFrame: 1, lastFrame: 5, committed: true });
+    expect([g.committedFrames, g.dbSizePages]).toEqual([5, 4]);
+    await g.close();
+
+    const separate = new MemoryVfs();
+    const s = await WalFile.create(separate, 'w', { pageSize: PAGE, salt1: 3, salt2: 4 });
+    await s.append(pages(1, 2), 2);
+    await s.append(pages(3), 3);
+    await s.append(pages(2, 4), 4);
+    await s.close();
+    expect(await fileBytes(grouped, 'w')).toEqual(await fileBytes(separate, 'w'));
+    const reopened = await WalFile.open(grouped, 'w', { readOnly: true });
+    expect(reopened.recovery).toMatchObject({ committed: 5, commits: 3 });
+    await reopened.close();
+  });
+
+  it('refuses a group with an uncommitted transaction or no pages', async () => {
+    const vfs = new MemoryVfs();
+    const wal = await WalFile.create(vfs, 'w', { pageSize: PAGE });
+    expect(() => wal.prepareTransactions([{ pages: pages(1), commitSize: 0 }, { pages: pages(2), commitSize: 2 }])).toThrow(
+      /every one must commit/,
+    );
+    expect(() => wal.prepareTransactions([])).toThrow(RangeError);
+    expect(() => wal.prepareTransactions([{ pages: [], commitSize: 1 }])).toThrow(RangeError);
+    await wal.close();
+  });
+
   it('changes nothing when preparation fails', async () => {
     const vfs = new MemoryVfs();
     const wal = await WalFile.create(vfs, 'w', { pageSize: PAGE });
