@@ -74,10 +74,13 @@ export class WalChainValidator {
 
   /**
    * @param header - the WAL's header, as {@link decodeWalHeader} returns it
+   * @param seed - to continue a chain part-way: the running checksum after the last frame already
+   * validated (frames pushed are then counted from 1 after that point). Defaults to the header's
+   * checksum, the seed of frame 1.
    * @throws RangeError if the header's page size, salts or checksum are out of range;
    * TypeError for a bad byte order
    */
-  constructor(header: WalHeader) {
+  constructor(header: WalHeader, seed?: ChecksumPair) {
     this.#bigEndian = isBigEndian(header.byteOrder);
     if (!isValidPageSize(header.pageSize)) {
       throw new RangeError(`page size must be a power of two from 512 to 65536, got ${String(header.pageSize)}`);
@@ -90,8 +93,12 @@ export class WalChainValidator {
     this.#frameSize = header.pageSize + WAL_FRAME_HEADER_BYTES;
     this.#salt1 = header.salt1;
     this.#salt2 = header.salt2;
-    this.#s1 = this.#committed1 = header.checksum1 | 0;
-    this.#s2 = this.#committed2 = header.checksum2 | 0;
+    if (seed !== undefined) {
+      checkU32('seed.s1', seed.s1);
+      checkU32('seed.s2', seed.s2);
+    }
+    this.#s1 = this.#committed1 = (seed?.s1 ?? header.checksum1) | 0;
+    this.#s2 = this.#committed2 = (seed?.s2 ?? header.checksum2) | 0;
   }
 
   /**

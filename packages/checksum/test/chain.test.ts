@@ -50,6 +50,31 @@ function expected(
 describe.each(KERNELS)('chain validation with the %s kernel', (kernel) => {
   beforeEach(() => setChecksumKernel(kernel));
 
+  it.each(ORDERS)('continues a chain part-way from a seed, counting from that point (big-endian: %s)', (bigEndian) => {
+    const r = random(77);
+    const commits = [true, false, true, false, true, true];
+    const pageSize = 512;
+    const wal = refBuildWal({ pageSize, bigEndian, salt1: r.u32(), salt2: r.u32(), frames: frames(r, pageSize, commits) });
+    const header = decodeWalHeader(wal);
+    const sums = refChain(wal, pageSize, bigEndian);
+    const frameSize = pageSize + 24;
+    const resumed = new WalChainValidator(header, sums[2]);
+    resumed.push(wal.subarray(32 + 2 * frameSize));
+    expect(resumed.finish(0)).toEqual({
+      chained: 4,
+      committed: 4,
+      commits: 3,
+      dbSizePages: 105,
+      committedChecksum: sums[6],
+      chainedChecksum: sums[6],
+      stop: { frame: 5, reason: 'end-of-file' },
+    });
+    const wrongSeed = new WalChainValidator(header, sums[1]);
+    expect(wrongSeed.push(wal.subarray(32 + 2 * frameSize))).toBe(false);
+    expect(wrongSeed.finish(0).stop).toEqual({ frame: 1, reason: 'checksum-mismatch' });
+    expect(() => new WalChainValidator(header, { s1: -1, s2: 0 })).toThrow(RangeError);
+  });
+
   it.each(ORDERS)('accepts a clean WAL up to its end; only committed frames count (big-endian: %s)', (bigEndian) => {
     const r = random(31);
     const commits = [false, true, false, false, true, false];

@@ -1,17 +1,15 @@
 import {
   WAL_HEADER_BYTES,
-  WalChainValidator,
   WalHeaderError,
   decodeWalHeader,
-  type ChainResult,
   type ChainStopReason,
   type ChecksumPair,
   type WalHeader,
 } from '@litewal/checksum';
 import type { VfsFile } from '@litewal/vfs';
-import { frameBytes } from './format.js';
 import { FramePages } from './internal/frame-pages.js';
 import { readFully } from './internal/read-fully.js';
+import { scanFrames } from './internal/scan-frames.js';
 
 /**
  * Why the scan of a WAL stopped: a reason of the frame chain, or `no-header` when the WAL header
@@ -69,7 +67,8 @@ export interface RecoveredState {
   readonly framePages: FramePages;
 }
 
-const DEFAULT_READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Default size of each sequential read while scanning. */
+export const DEFAULT_READ_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZERO: ChecksumPair = { s1: 0, s2: 0 };
 
 function headerlessState(bytes: number, headerError: string, headerErrorCode: string | null): RecoveredState {
@@ -113,44 +112,16 @@ export async function recoverWal(file: VfsFile, options: RecoveryOptions = {}): 
     return headerlessState(bytes, error.message, error.code);
   }
 
-  const frameSize = frameBytes(header.pageSize);
-  const totalFrames = Math.floor((bytes - WAL_HEADER_BYTES) / frameSize);
-  const trailing = bytes - WAL_HEADER_BYTES - totalFrames * frameSize;
-  const chunkFrames = Math.max(1, Math.floor((options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES) / frameSize));
-  const chunkBytes = Math.min(chunkFrames, Math.max(1, totalFrames)) * frameSize;
-  // Two buffers: the next chunk is read (in the I/O thread pool) while this one is validated.
-  const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] as const;
-  const validator = new WalChainValidator(header);
   const framePages = new FramePages();
-  const readChunk = (index: number, firstFrame: number): Promise<number> => {
-    const frames = Math.min(chunkFrames, totalFrames - firstFrame);
-    return readFully(file, buffers[index % 2]!.subarray(0, frames * frameSize), WAL_HEADER_BYTES + firstFrame * frameSize);
-  };
-
-  let scanned = 0;
-  let running = true;
-  let shortRead = false;
-  let chunk = 0;
-  let pending = totalFrames > 0 ? readChunk(0, 0) : null;
-  while (pending !== null) {
-    const want = Math.min(chunkFrames, totalFrames - scanned) * frameSize;
-    const n = await pending;
-    const next = scanned + chunkFrames;
-    pending = n === want && next < totalFrames ? readChunk(chunk + 1, next) : null;
-    const buffer = buffers[chunk % 2]!;
-    const view = new DataView(buffer.buffer);
-    const whole = Math.floor(n / frameSize);
-    for (let i = 0; i < whole; i++) framePages.push(view.getUint32(i * frameSize, false));
-    running = validator.push(buffer.subarray(0, whole * frameSize));
-    scanned += whole;
-    chunk++;
-    if (n < want) shortRead = true; // the file shrank under us: what is left counts as a partial tail
-    if (!running) {
-      if (pending !== null) await pending; // never leave a read in flight into a buffer we drop
-      pending = null;
-    }
-  }
-  const result: ChainResult = validator.finish(shortRead ? 1 : running && scanned === totalFrames ? trailing : 0);
+  const result = await scanFrames({
+    file,
+    header,
+    bytes,
+    fromFrame: 0,
+    seed: { s1: header.checksum1, s2: header.checksum2 },
+    framePages,
+    readChunkBytes: options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES,
+  });
   framePages.truncate(result.chained);
   return {
     recovery: {

@@ -26,7 +26,8 @@ import {
   type TransactionFrames,
   type WalGeneration,
 } from './prepared-frames.js';
-import { recoverWal, type RecoveryOptions, type WalRecovery } from './recovery.js';
+import { DEFAULT_READ_CHUNK_BYTES, recoverWal, type RecoveredState, type RecoveryOptions, type WalRecovery } from './recovery.js';
+import { scanFrames } from './internal/scan-frames.js';
 
 /**
  * The byte order of the machine, which SQLite uses for the checksums of every WAL it starts.
@@ -120,8 +121,9 @@ export class WalFile {
   readonly #file: VfsFile;
   readonly #readOnly: boolean;
   readonly #syncHeader: boolean;
-  readonly #framePages: FramePages;
-  readonly #recovery: WalRecovery;
+  readonly #readChunkBytes: number;
+  #framePages: FramePages;
+  #recovery: WalRecovery;
   #pageSize: number;
   #header: WalHeader | null;
   #byteOrder: ByteOrder;
@@ -148,8 +150,10 @@ export class WalFile {
       recovery: WalRecovery;
       framePages: FramePages;
       committedChecksum: ChecksumPair;
+      readChunkBytes: number;
     },
   ) {
+    this.#readChunkBytes = init.readChunkBytes;
     this.#file = file;
     this.#readOnly = init.readOnly;
     this.#syncHeader = init.syncHeader;
@@ -208,6 +212,7 @@ export class WalFile {
         },
         framePages: new FramePages(),
         committedChecksum: { s1: header.checksum1, s2: header.checksum2 },
+        readChunkBytes: DEFAULT_READ_CHUNK_BYTES,
       });
     } catch (error) {
       await file.close();
@@ -246,6 +251,7 @@ export class WalFile {
         recovery: state.recovery,
         framePages: state.framePages,
         committedChecksum: state.committedChecksum,
+        readChunkBytes: options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES,
       });
     } catch (error) {
       await file.close();
@@ -572,11 +578,93 @@ export class WalFile {
     this.#dbSizePages = 0;
   }
 
+  /**
+   * Catches up with frames another writer appended since this handle last looked (a SQLite
+   * process or another handle, writing under SQLite's WAL write lock): new committed frames of the
+   * same generation are validated and absorbed; a reset, truncation or other generation makes it
+   * recover the whole file again, as on open.
+   * @returns `unchanged`, `appended` (new commits absorbed) or `rebuilt` (recovered from scratch).
+   * @throws {@link WalFileError} `ERR_WAL_FILE_UNCOMMITTED` while this handle has uncommitted frames.
+   */
+  async refresh(): Promise<'unchanged' | 'appended' | 'rebuilt'> {
+    this.#checkOpen();
+    if (this.#lastFrame !== this.#committed) {
+      throw new WalFileError(
+        'ERR_WAL_FILE_UNCOMMITTED',
+        `frames ${this.#committed + 1}..${this.#lastFrame} are not committed: commit or roll back before refresh()`,
+      );
+    }
+    this.#enter();
+    try {
+      const bytes = await this.#file.size();
+      const appended = await this.#absorbAppended(bytes);
+      if (appended !== null) return appended;
+      this.#adopt(await recoverWal(this.#file, { readChunkBytes: this.#readChunkBytes }));
+      return 'rebuilt';
+    } finally {
+      this.#busy = false;
+    }
+  }
+
   /** Closes the file. Frames not synced may be lost on a crash. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#file.close();
+  }
+
+  /** Absorbs committed frames appended after ours in the same generation; null when a full recovery is needed. */
+  async #absorbAppended(bytes: number): Promise<'unchanged' | 'appended' | null> {
+    const mine = this.#header;
+    if (mine === null || this.#next !== null) return null;
+    const start = frameOffset(this.#lastFrame + 1, this.#pageSize);
+    if (bytes < start) return null;
+    const raw = new Uint8Array(WAL_HEADER_BYTES);
+    if ((await readFully(this.#file, raw, 0)) < WAL_HEADER_BYTES) return null;
+    let onDisk: WalHeader;
+    try {
+      onDisk = decodeWalHeader(raw);
+    } catch {
+      return null;
+    }
+    if (!sameGeneration(onDisk, mine) || onDisk.pageSize !== mine.pageSize || onDisk.byteOrder !== mine.byteOrder) return null;
+    if (bytes < start + frameBytes(this.#pageSize)) return 'unchanged';
+    this.#framePages.truncate(this.#lastFrame);
+    const result = await scanFrames({
+      file: this.#file,
+      header: mine,
+      bytes,
+      fromFrame: this.#lastFrame,
+      seed: this.#lastChecksum,
+      framePages: this.#framePages,
+      readChunkBytes: this.#readChunkBytes,
+    });
+    this.#framePages.truncate(this.#lastFrame + result.chained);
+    if (result.committed === 0) return 'unchanged';
+    this.#committed += result.committed;
+    this.#lastFrame = this.#committed;
+    this.#syncedFrames = this.#committed; // written and synced by their writer, not by this handle
+    this.#dbSizePages = result.dbSizePages;
+    this.#committedChecksum = result.committedChecksum;
+    this.#lastChecksum = result.committedChecksum;
+    return 'appended';
+  }
+
+  /** Takes over the state of a full recovery. */
+  #adopt(state: RecoveredState): void {
+    const { recovery } = state;
+    this.#recovery = recovery;
+    this.#header = recovery.header;
+    this.#pageSize = recovery.header?.pageSize ?? this.#pageSize;
+    this.#byteOrder = recovery.header?.byteOrder ?? this.#writeByteOrder;
+    this.#next = null;
+    this.#framePages = state.framePages;
+    this.#committed = recovery.committed;
+    this.#lastFrame = recovery.committed;
+    this.#syncedFrames = recovery.committed;
+    this.#dbSizePages = recovery.dbSizePages;
+    this.#committedChecksum = state.committedChecksum;
+    this.#lastChecksum = state.committedChecksum;
   }
 
   async #run(prepared: PreparedFrames): Promise<AppendResult> {
