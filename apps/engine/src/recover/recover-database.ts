@@ -1,4 +1,5 @@
 import { NodeVfs, SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, type Vfs, type VfsFile } from '@litewal/vfs';
+import { RecoveryBusyError, RecoveryFence } from '@litewal/recovery-fence';
 import { WalFile } from '@litewal/wal-file';
 import { WAL_INDEX_SEGMENT_BYTES, rebuildWalIndex, walIndexLockOffset } from '@litewal/wal-index';
 import { EngineError } from '../errors.js';
@@ -32,7 +33,8 @@ export interface RecoverReport {
 /**
  * Rebuilds `<db>-shm` from `<db>-wal` exactly as SQLite's recovery would, while no other process
  * has the database open: it first takes SQLite's SHARED range of the database file and the
- * wal-index's dead-man switch exclusively, and refuses if either is held elsewhere.
+ * wal-index's dead-man switch exclusively, and refuses if either is held elsewhere; the rebuild
+ * itself runs inside the recovery fence (SQLite's RECOVER lock, one recoverer at a time).
  * @throws {@link EngineError} `ERR_ENGINE_BUSY` when another process holds the database;
  * `ERR_ENGINE_INPUT` when there is no database or no WAL.
  * @public
@@ -51,16 +53,25 @@ export async function recoverDatabase(db: string, vfs: Vfs = new NodeVfs()): Pro
     if (!(await shm.tryLock(walIndexLockOffset('dms'), 1, 'exclusive'))) {
       throw busy(paths.db, "it holds the wal-index's dead-man-switch lock");
     }
-    const wal = await WalFile.open(vfs, paths.wal, { readOnly: true });
-    let image: Uint8Array;
-    try {
-      image = rebuildWalIndex(wal);
-    } finally {
-      await wal.close();
-    }
-    await shm.truncate(0);
-    await shm.write(image, 0);
-    await shm.sync('full');
+    const fence = await RecoveryFence.open(vfs, paths.db, { shm, label: 'litewal recover' });
+    const { wal, image } = await fence
+      .run(async () => {
+        const wal = await WalFile.open(vfs, paths.wal, { readOnly: true });
+        try {
+          const image = rebuildWalIndex(wal);
+          await shm.truncate(0);
+          await shm.write(image, 0);
+          await shm.sync('full');
+          return { wal, image };
+        } finally {
+          await wal.close();
+        }
+      }, { timeoutMs: 0 })
+      .catch((error: unknown) => {
+        if (error instanceof RecoveryBusyError) throw busy(paths.db, 'it is recovering the database itself');
+        throw error;
+      })
+      .finally(() => fence.close());
     return {
       recovered: {
         frames: wal.validFrames,
