@@ -10,7 +10,8 @@
  * builds the file SQLite's recovery builds from any {@link WalIndexSource} (a `WalFile` from
  * `@litewal/wal-file` is one). {@link publishCommit} makes appended frames visible in SQLite's
  * order (hash entries, header copy 2, copy 1). {@link WalIndex} runs the whole protocol on a live
- * file: dead-man switch, read marks and READ locks, the write lock, busy-snapshot detection.
+ * file: dead-man switch, read marks and READ locks, the write lock, busy-snapshot detection, and
+ * the wal-index side of a checkpoint ({@link WalIndex.beginCheckpoint}).
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@
  * @packageDocumentation
  */
 export { decodeCheckpointInfo, encodeCheckpointInfo, readMarkOffset, recoveredCheckpointInfo, type CheckpointInfo } from './checkpoint-info.js';
+export type { WalIndexCheckpoint } from './checkpointer.js';
 export {
   BusySnapshotError,
   HashProbeError,

@@ -5,7 +5,7 @@ import { WAL_INDEX_HEADER_BYTES, WAL_INDEX_HEADER_REGION_BYTES, WAL_INDEX_READ_M
 import { decodeWalIndexHeader, type WalIndexHeader } from './index-header.js';
 import { recoverLive } from './internal/live-recovery.js';
 import type { ClosableWalIndexSource } from './rebuild.js';
-import { NATIVE_LITTLE_ENDIAN } from './internal/native.js';
+import { nativeU32 } from './internal/native.js';
 import type { ShmLocks } from './internal/shm-locks.js';
 import { readLock } from './locks.js';
 
@@ -82,7 +82,7 @@ async function tryBeginRead(ctx: ReadContext, known: ReadState | undefined): Pro
     for (let i = 1; i < WAL_INDEX_READ_MARK_COUNT; i++) {
       if (!(await locks.try(readLock(i), 'exclusive'))) continue;
       try {
-        await file.write(u32(header.maxFrame), readMarkOffset(i));
+        await file.write(nativeU32(header.maxFrame), readMarkOffset(i));
       } finally {
         await locks.unlock(readLock(i));
       }
@@ -104,13 +104,16 @@ async function tryBeginRead(ctx: ReadContext, known: ReadState | undefined): Pro
 
 /**
  * SQLite's walIndexReadHdr: a lock-free read of the header; if it fails, again under the write
- * lock, and if it still fails, a rebuild from the WAL.
+ * lock (taken for the call unless the caller holds it), and if it still fails, a rebuild from
+ * the WAL.
+ * @internal
  */
-async function readHeader(ctx: ReadContext): Promise<{ header: WalIndexHeader; raw: Uint8Array } | { retry: string }> {
+export async function readHeader(ctx: ReadContext): Promise<{ header: WalIndexHeader; raw: Uint8Array } | { retry: string }> {
   const { file, locks } = ctx;
   const first = decodeRegion(await readRegion(file));
   if (!(first instanceof WalIndexHeaderError)) return first;
-  if (!(await locks.try('write', 'exclusive'))) {
+  const ownWriteLock = locks.mode('write') !== 'exclusive';
+  if (ownWriteLock && !(await locks.try('write', 'exclusive'))) {
     if (!(await locks.try('recover', 'shared'))) {
       throw new WalIndexBusyError('recover', 'beginning a read while another connection rebuilds the wal-index');
     }
@@ -127,7 +130,7 @@ async function readHeader(ctx: ReadContext): Promise<{ header: WalIndexHeader; r
     if (rebuilt instanceof WalIndexHeaderError) throw rebuilt;
     return rebuilt;
   } finally {
-    await locks.unlock('write');
+    if (ownWriteLock) await locks.unlock('write');
   }
 }
 
@@ -150,12 +153,6 @@ export async function readRegion(file: VfsFile): Promise<Uint8Array> {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function u32(value: number): Uint8Array {
-  const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setUint32(0, value, NATIVE_LITTLE_ENDIAN);
-  return bytes;
 }
 
 function pause(microseconds: number): Promise<void> {

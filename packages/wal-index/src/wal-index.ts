@@ -1,5 +1,6 @@
 import type { Vfs, VfsFile } from '@litewal/vfs';
 import { decodeCheckpointInfo, type CheckpointInfo } from './checkpoint-info.js';
+import { Checkpointer, type WalIndexCheckpoint } from './checkpointer.js';
 import { BusySnapshotError, ShortWalIndexError, WalIndexBusyError, WalIndexStateError } from './errors.js';
 import { WAL_INDEX_HEADER_BYTES, WAL_INDEX_READ_MARK_COUNT, WAL_INDEX_SEGMENT_BYTES } from './format.js';
 import { WalIndexSegment, walIndexSegmentOf } from './hash-segment.js';
@@ -50,6 +51,7 @@ export class WalIndex {
   readonly #segments = new Map<number, WalIndexSegment>();
   #read: ReadState | null = null;
   #writing = false;
+  #checkpointing = false;
   #closed = false;
 
   private constructor(file: VfsFile, locks: ShmLocks, options: WalIndexOptions, rebuiltOnOpen: boolean) {
@@ -153,6 +155,7 @@ export class WalIndex {
   async beginRead(): Promise<WalIndexSnapshot> {
     this.#checkOpen('beginRead');
     if (this.#read !== null) throw new WalIndexStateError('beginRead', 'no read transaction in progress');
+    if (this.#checkpointing) throw new WalIndexStateError('beginRead', 'no checkpoint in progress');
     this.#segments.clear();
     this.#read = await beginReadTransaction(this.#context(), this.#maxReadAttempts);
     return this.snapshot as WalIndexSnapshot;
@@ -228,6 +231,27 @@ export class WalIndex {
     if (!this.#writing) throw new WalIndexStateError('endWrite', 'a write transaction');
     this.#writing = false;
     await this.#locks.unlock('write');
+  }
+
+  /**
+   * Starts a checkpoint on this connection, as SQLite's sqlite3WalCheckpoint does: takes the CKPT
+   * lock exclusive, without waiting. Returns null when another connection holds it (SQLite's
+   * `SQLITE_BUSY`, for which no busy handler is ever invoked).
+   * @remarks The connection's READ and WAL_WRITE locks share one lock owner with the checkpoint's,
+   * so a checkpoint needs the connection outside any transaction, and no read transaction can
+   * start until {@link WalIndexCheckpoint.end}.
+   * @throws {@link WalIndexStateError} inside a read transaction, during another checkpoint, or
+   * after close.
+   */
+  async beginCheckpoint(): Promise<WalIndexCheckpoint | null> {
+    this.#checkOpen('beginCheckpoint');
+    if (this.#read !== null) throw new WalIndexStateError('beginCheckpoint', 'no read transaction in progress');
+    if (this.#checkpointing) throw new WalIndexStateError('beginCheckpoint', 'no checkpoint in progress');
+    if (!(await this.#locks.try('checkpoint', 'exclusive'))) return null;
+    this.#checkpointing = true;
+    return new Checkpointer(this.#context(), () => {
+      this.#checkpointing = false;
+    });
   }
 
   /** Closes the file, which releases every lock this connection holds (the dead-man switch too). */

@@ -18,7 +18,8 @@ import type { ShmLocks } from './shm-locks.js';
  * SQLite's walIndexRecover on a live `-shm`, for a caller holding the write lock: with the
  * checkpoint and recover locks taken exclusive, writes the rebuilt segments, then header copy 2
  * and copy 1, then the checkpoint counters; each read mark 1..4 is reset only if its READ lock
- * can be taken (a mark a reader holds stays). Returns false, having written nothing, when the
+ * can be taken (a mark a reader holds stays). A checkpoint lock the caller already holds (a
+ * checkpointer) is used as it is and kept. Returns false, having written nothing, when the
  * checkpoint or recover lock is busy.
  */
 export async function recoverLive(
@@ -26,7 +27,8 @@ export async function recoverLive(
   locks: ShmLocks,
   openSource: () => Promise<ClosableWalIndexSource>,
 ): Promise<boolean> {
-  if (!(await locks.try('checkpoint', 'exclusive'))) return false;
+  const ownCheckpointLock = locks.mode('checkpoint') !== 'exclusive';
+  if (ownCheckpointLock && !(await locks.try('checkpoint', 'exclusive'))) return false;
   try {
     if (!(await locks.try('recover', 'exclusive'))) return false;
     try {
@@ -36,7 +38,7 @@ export async function recoverLive(
       await locks.unlock('recover');
     }
   } finally {
-    await locks.unlock('checkpoint');
+    if (ownCheckpointLock) await locks.unlock('checkpoint');
   }
 }
 

@@ -17,3 +17,10 @@ export function checkU32(what: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) throw new RangeError(`${what} ${value} is not a u32`);
   return value;
 }
+
+/** `value` as 4 bytes in the host's byte order, as a wal-index field holds it. */
+export function nativeU32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, NATIVE_LITTLE_ENDIAN);
+  return bytes;
+}
