@@ -2,19 +2,48 @@
  * The litewal engine: the library behind the `litewal` command line.
  *
  * @remarks
- * {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's header and its
- * valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the wal-index rebuild
- * behind `litewal recover`.
+ * {@link openDatabase} opens a SQLite database in WAL mode as a {@link Database}: concurrent
+ * durable write transactions through group commit (one WAL write and one sync per group),
+ * snapshots, checkpoints and metrics, shared with live `sqlite3` processes through SQLite's own
+ * lock protocol. {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's
+ * header and its valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the
+ * wal-index rebuild behind `litewal recover`.
  *
  * @example
  * ```ts
- * import { inspectWal } from '@litewal/engine';
+ * import { inspectWal, openDatabase } from '@litewal/engine';
+ *
+ * const db = await openDatabase('app.db', { synchronous: 'full' });
+ * await db.write(async (txn) => {
+ *   const page1 = await txn.readPage(1);
+ *   new DataView(page1.buffer).setUint32(60, 7); // PRAGMA user_version = 7
+ *   txn.writePage(1, page1);
+ * }); // durable, and visible to sqlite3 readers
+ * const snapshot = await db.read();
+ * console.log((await snapshot.readPage(1))[63]); // 7
+ * await snapshot.release();
+ * await db.close(); // the last user: checkpoints, deletes app.db-wal and app.db-shm
  *
  * const { wal } = await inspectWal('app.db'); // reads app.db-wal, writes nothing
  * console.log(wal.frames.committed, wal.stop.reason);
  * ```
  * @packageDocumentation
  */
-export { EngineError, type EngineErrorCode } from './errors.js';
+export type { CheckpointMode, CheckpointResult } from '@litewal/checkpoint';
+export type { Database } from './database/database.js';
+export { openDatabase } from './database/open-database.js';
+export type { DatabaseGroupCommitOptions, DatabaseOptions, DatabaseSynchronous } from './database/options.js';
+export type { Snapshot } from './database/snapshot.js';
+export type { WriteTransaction } from './database/write-transaction.js';
+export {
+  BusySnapshotDatabaseError,
+  CommitFailedError,
+  DatabaseError,
+  EngineError,
+  type CommitFailureReason,
+  type DatabaseErrorCode,
+  type EngineErrorCode,
+} from './errors.js';
 export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
+export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';

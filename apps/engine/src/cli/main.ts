@@ -1,16 +1,20 @@
 import { EngineError } from '../errors.js';
+import { CHECKPOINT_USAGE, checkpointCommand } from './checkpoint-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
+import { STATS_USAGE, statsCommand } from './stats-command.js';
 import type { CliIo } from './output.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
   inspect: inspectCommand,
   demo: demoCommand,
   recover: recoverCommand,
+  checkpoint: checkpointCommand,
+  stats: statsCommand,
 };
 
-const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`].join('\n');
+const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`].join('\n');
 
 /**
  * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the

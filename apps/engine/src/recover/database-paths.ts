@@ -23,15 +23,23 @@ async function isFile(path: string): Promise<boolean | 'other'> {
 }
 
 /**
+ * Checks that `db` is a regular file.
+ * @throws {@link EngineError} `ERR_ENGINE_INPUT` when it is missing or not a regular file.
+ */
+export async function requireDatabase(db: string): Promise<void> {
+  const dbKind = await isFile(db);
+  if (dbKind !== true) {
+    throw new EngineError('ERR_ENGINE_INPUT', dbKind === false ? `${db} does not exist` : `${db} is not a regular file`);
+  }
+}
+
+/**
  * Checks that `db` is a database file with a WAL beside it and names its files.
  * @throws {@link EngineError} `ERR_ENGINE_INPUT` when either is missing or not a regular file.
  */
 export async function databaseWithWal(db: string): Promise<DatabasePaths> {
   const paths = { db, wal: `${db}-wal`, shm: `${db}-shm` };
-  const dbKind = await isFile(db);
-  if (dbKind !== true) {
-    throw new EngineError('ERR_ENGINE_INPUT', dbKind === false ? `${db} does not exist` : `${db} is not a regular file`);
-  }
+  await requireDatabase(db);
   const walKind = await isFile(paths.wal);
   if (walKind !== true) {
     throw new EngineError(

@@ -1,0 +1,88 @@
+import { checkpoint, type CheckpointMode, type CheckpointResult } from '@litewal/checkpoint';
+import type { VfsFile } from '@litewal/vfs';
+import type { WalIndex, WalIndexHeader } from '@litewal/wal-index';
+import { errorCode } from './internal/error-codes.js';
+import type { DatabaseMetrics } from './internal/metrics.js';
+import type { DatabaseSynchronous } from './options.js';
+
+/** READ(1)..READ(4): the locks of readers that use the WAL. */
+const WAL_READERS = [1, 2, 3, 4] as const;
+
+/**
+ * Runs checkpoints and WAL restarts on the database's checkpoint connection (a wal-index
+ * connection of its own, never in a read transaction, so its locks never meet the writer's).
+ * @internal
+ */
+export class CheckpointRunner {
+  readonly #index: WalIndex;
+  readonly #db: VfsFile;
+  readonly #wal: VfsFile;
+  readonly #synchronous: DatabaseSynchronous;
+  readonly #busyTimeoutMs: number;
+  readonly #metrics: DatabaseMetrics;
+
+  constructor(index: WalIndex, db: VfsFile, wal: VfsFile, synchronous: DatabaseSynchronous, busyTimeoutMs: number, metrics: DatabaseMetrics) {
+    this.#index = index;
+    this.#db = db;
+    this.#wal = wal;
+    this.#synchronous = synchronous;
+    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#metrics = metrics;
+  }
+
+  /** One checkpoint with `@litewal/checkpoint`, recorded in the telemetry. */
+  async run(mode: CheckpointMode, trigger: 'auto' | 'explicit' | 'close'): Promise<CheckpointResult> {
+    const m = this.#metrics;
+    const started = m.telemetry.now();
+    let result: CheckpointResult;
+    try {
+      result = await checkpoint(
+        { index: this.#index, db: this.#db, wal: this.#wal },
+        { mode, busyTimeoutMs: mode === 'passive' ? 0 : this.#busyTimeoutMs, synchronous: this.#synchronous },
+      );
+    } catch (error) {
+      m.checkpointErrors.inc();
+      m.telemetry.event('database.checkpoint-failed', { mode, trigger, error: String(error) });
+      throw error;
+    }
+    m.telemetry.recordSince(m.checkpointUs, started);
+    m.checkpoints.inc();
+    if (result.busy === 1) m.checkpointsBusy.inc();
+    if (result.log >= 0) {
+      m.logFrames.set(result.log);
+      m.checkpointedFrames.set(result.checkpointed);
+    }
+    m.telemetry.event('database.checkpoint', { mode, trigger, busy: result.busy, log: result.log, checkpointed: result.checkpointed });
+    return result;
+  }
+
+  /**
+   * Restarts the log as SQLite's next writer does once every frame is in the database and no
+   * reader uses the WAL: with the CKPT, WAL_WRITE and READ(1..4) locks held, the wal-index header
+   * goes to mxFrame 0 with new salts, and `onRestarted` runs (still under the locks) to point the
+   * writer's WAL at frame 1. Does nothing, and returns false, when any lock is busy or frames
+   * remain to be copied.
+   */
+  async restart(onRestarted: (before: WalIndexHeader, after: WalIndexHeader) => Promise<void>): Promise<boolean> {
+    const session = await this.#index.beginCheckpoint();
+    if (session === null) return false;
+    try {
+      if (!(await session.tryLockWriter())) return false;
+      const before = await session.readHeader();
+      const { backfilled } = await session.readCheckpointInfo();
+      if (before.maxFrame === 0 || backfilled !== before.maxFrame) return false;
+      if (!(await session.tryLockReaders(WAL_READERS))) return false;
+      const after = await session.restartHeader();
+      await onRestarted(before, after);
+      this.#metrics.walRestarts.inc();
+      this.#metrics.logFrames.set(0);
+      this.#metrics.checkpointedFrames.set(0);
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ERR_WAL_INDEX_BUSY') return false;
+      throw error;
+    } finally {
+      await session.end();
+    }
+  }
+}

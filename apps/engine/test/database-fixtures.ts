@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { runSqlite3 } from '@litewal/sqlite-fixtures';
+import type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { Snapshot, WriteTransaction } from '../src/index.js';
+
+/** Width of the zero-padded counter in each row's text: `n=00000000`. */
+const DIGITS = 8;
+const PREFIX = 'n=';
+
+/** A database made by sqlite3: table `t(id INTEGER PRIMARY KEY, v TEXT)` whose rows hold `n=<8 digits>`, all on one leaf page. */
+export interface CounterTable {
+  readonly db: string;
+  /** The table's root page: a table b-tree leaf holding every row. */
+  readonly rootPage: number;
+  readonly rows: number;
+}
+
+/**
+ * Makes `<dir>/<name>` with sqlite3 in WAL mode: `rows` rows with counters at 0. sqlite3 exits
+ * normally, so the file is a checkpointed database with no `-wal`.
+ */
+export async function makeCounterTable(dir: string, name: string, rows: number, pageSize = 4096): Promise<CounterTable> {
+  const db = join(dir, name);
+  await runSqlite3(db, [
+    `PRAGMA page_size=${pageSize};`,
+    'PRAGMA journal_mode=WAL;',
+    'CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);',
+    `INSERT INTO t(id, v) SELECT value, '${PREFIX}${'0'.repeat(DIGITS)}' FROM generate_series(1, ${rows});`,
+  ]);
+  const out = await runSqlite3(db, "SELECT rootpage FROM sqlite_schema WHERE name = 't';");
+  return { db, rootPage: Number(out.trim()), rows };
+}
+
+/** SQL for sqlite3 that adds 1 to row `id`'s counter, keeping its width. */
+export function sqlIncrement(id: number): string {
+  return `UPDATE t SET v = printf('${PREFIX}%0${DIGITS}d', CAST(substr(v, ${PREFIX.length + 1}) AS INTEGER) + 1) WHERE id = ${id};`;
+}
+
+/** Reads a SQLite varint at `at`: its value and length. */
+function varint(page: Uint8Array, at: number): { value: number; length: number } {
+  let value = 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = page[at + i] as number;
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) return { value, length: i + 1 };
+  }
+  return { value: value * 256 + (page[at + 8] as number), length: 9 };
+}
+
+/** Where row `rowid`'s text column `v` lies in a table b-tree leaf page (not page 1). */
+function counterOffset(page: Uint8Array, rowid: number): number {
+  if (page[0] !== 0x0d) throw new Error(`not a table leaf page (type ${page[0]})`);
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const cells = view.getUint16(3, false);
+  for (let i = 0; i < cells; i++) {
+    let at = view.getUint16(8 + 2 * i, false);
+    at += varint(page, at).length; // payload size
+    const id = varint(page, at);
+    at += id.length;
+    if (id.value !== rowid) continue;
+    const headerSize = varint(page, at);
+    let typeAt = at + headerSize.length;
+    typeAt += varint(page, typeAt).length; // column id: NULL (the rowid alias)
+    const textType = varint(page, typeAt).value;
+    if (textType !== 13 + 2 * (PREFIX.length + DIGITS)) throw new Error(`row ${rowid}: serial type ${textType} is not a ${PREFIX.length + DIGITS}-byte text`);
+    return at + headerSize.value + PREFIX.length;
+  }
+  throw new Error(`row ${rowid} is not on the page`);
+}
+
+/** Row `rowid`'s counter in a leaf page image. */
+export function readCounter(page: Uint8Array, rowid: number): number {
+  const at = counterOffset(page, rowid);
+  return Number(new TextDecoder().decode(page.subarray(at, at + DIGITS)));
+}
+
+/** Rewrites row `rowid`'s counter in place in a leaf page image (same width: the cell keeps its size). */
+export function writeCounter(page: Uint8Array, rowid: number, value: number): void {
+  page.set(new TextEncoder().encode(String(value).padStart(DIGITS, '0')), counterOffset(page, rowid));
+}
+
+/** `PRAGMA user_version` from page 1 (offset 60, big-endian). */
+export function readUserVersion(page1: Uint8Array): number {
+  return new DataView(page1.buffer, page1.byteOffset, page1.byteLength).getUint32(60, false);
+}
+
+/** Sets `PRAGMA user_version` in an image of page 1. */
+export function writeUserVersion(page1: Uint8Array, value: number): void {
+  new DataView(page1.buffer, page1.byteOffset, page1.byteLength).setUint32(60, value, false);
+}
+
+/** In a write transaction: adds `by` to row `rowid`'s counter on `table`'s root page and returns the new value. */
+export async function incrementCounter(txn: WriteTransaction, table: CounterTable, rowid: number, by = 1): Promise<number> {
+  const page = await txn.readPage(table.rootPage);
+  const value = readCounter(page, rowid) + by;
+  writeCounter(page, rowid, value);
+  txn.writePage(table.rootPage, page);
+  return value;
+}
+
+/** Row `rowid`'s counter in a snapshot. */
+export async function snapshotCounter(snapshot: Snapshot, table: CounterTable, rowid: number): Promise<number> {
+  return readCounter(await snapshot.readPage(table.rootPage), rowid);
+}
+
+/**
+ * A vfs that can hold the syncs of the WAL: while held, each `sync()` of a `-wal` file waits
+ * (its data already written) until released, so a test can act while a group is in flight.
+ */
+export class SyncGateVfs implements Vfs {
+  readonly #inner: Vfs;
+  #gate: Promise<void> | null = null;
+  #open: (() => void) | null = null;
+  /** Resolves when a sync starts waiting at the gate. */
+  #waiting: (() => void) | null = null;
+
+  constructor(inner: Vfs) {
+    this.#inner = inner;
+  }
+
+  /** Holds WAL syncs from now on; the promise resolves once one is waiting. */
+  hold(): Promise<void> {
+    this.#gate = new Promise((resolve) => (this.#open = resolve));
+    return new Promise((resolve) => (this.#waiting = resolve));
+  }
+
+  /** Lets the held syncs (and later ones) go. */
+  release(): void {
+    this.#open?.();
+    this.#gate = null;
+  }
+
+  async open(path: string, options?: OpenOptions): Promise<VfsFile> {
+    const file = await this.#inner.open(path, options);
+    if (!path.endsWith('-wal')) return file;
+    return {
+      path: file.path,
+      read: (buffer: Uint8Array, position: number) => file.read(buffer, position),
+      write: (data: Uint8Array, position: number) => file.write(data, position),
+      size: () => file.size(),
+      truncate: (size: number) => file.truncate(size),
+      sync: async (mode?: SyncMode) => {
+        await this.#wait();
+        await file.sync(mode);
+      },
+      tryLock: (offset: number, length: number, mode: LockMode) => file.tryLock(offset, length, mode),
+      lock: (offset: number, length: number, mode: LockMode, lockOptions?: LockOptions) => file.lock(offset, length, mode, lockOptions),
+      unlock: (offset: number, length: number) => file.unlock(offset, length),
+      close: () => file.close(),
+    };
+  }
+
+  exists(path: string): Promise<boolean> {
+    return this.#inner.exists(path);
+  }
+
+  delete(path: string): Promise<void> {
+    return this.#inner.delete(path);
+  }
+
+  async #wait(): Promise<void> {
+    const gate = this.#gate;
+    if (gate === null) return;
+    this.#waiting?.();
+    this.#waiting = null;
+    await gate;
+  }
+}
