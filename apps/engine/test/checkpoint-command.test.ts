@@ -14,7 +14,7 @@ import {
   sqliteRead,
 } from '@litewal/sqlite-fixtures';
 import { NodeVfs } from '@litewal/vfs';
-import { main } from '../src/cli/main.js';
+import { runCli as run } from './support/run-cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
-  });
-  return { code, out, err };
-}
 
 /** SQLite's `PRAGMA wal_checkpoint(MODE)` result on `db`, as `busy|log|checkpointed`. */
 async function sqliteCheckpoint(db: string, mode: string): Promise<string> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCrashedWalDatabase, makeTempDir, makeWalDatabase, removeTempDir } from '@litewal/sqlite-fixtures';
-import { main } from '../src/cli/main.js';
+import { runCli as run } from './support/run-cli.js';
 import { inspectWal } from '../src/index.js';
 
 let dir: string;
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
-  });
-  return { code, out, err };
-}
 
 /** Every file in `dir` with its size and modification time: to show a command wrote nothing. */
 async function snapshot(of: string): Promise<Record<string, string>> {

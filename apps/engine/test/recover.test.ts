@@ -11,7 +11,7 @@ import {
   runSqlite3,
   sqliteRead,
 } from '@litewal/sqlite-fixtures';
-import { main } from '../src/cli/main.js';
+import { runCli as run } from './support/run-cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -20,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
-  });
-  return { code, out, err };
-}
 
 /** The -shm SQLite's own recovery builds for a copy of `db` (WAL kept, no -shm to start from). */
 async function sqliteShm(db: string, name: string): Promise<Buffer> {

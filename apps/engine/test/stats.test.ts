@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSqlite3, makeTempDir, makeWalDatabase, removeTempDir } from '@litewal/sqlite-fixtures';
-import { main } from '../src/cli/main.js';
+import { runCli as run } from './support/run-cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -10,16 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
-  });
-  return { code, out, err };
-}
 
 describe('litewal stats', () => {
   it('reports the WAL and the wal-index of a database a sqlite3 reader holds open, without changing them', async () => {
