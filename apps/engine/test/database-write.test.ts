@@ -68,6 +68,8 @@ describe('Database.write and Database.read', () => {
       ),
     );
     expect(results).toEqual(Array.from({ length: 64 }, (_, i) => i + 2)); // row 1 ends at 1 + 64
+    // the next transaction reads the newest image, whatever order the group's members settled in
+    expect(await db.write(async (txn) => readCounter(await txn.readPage(table.rootPage), 1))).toBe(65);
     const metrics = db.metrics();
     expect(metrics.counters.litewal_database_commits).toBe(64);
     expect(metrics.counters.litewal_group_commit_groups).toBeLessThan(64);

@@ -445,8 +445,12 @@ export class Writer {
     this.#staged.delete(staged.frames);
     let failure: unknown = null;
     if (error === null) {
+      // Groups settle their members in any order (the flusher last), so only the newest staged
+      // image of a page may move from the overlay to the cache: an older transaction settling after
+      // a newer one must not put its stale image back.
       for (const p of staged.frames.pages) {
-        if (this.#pending.get(p.pageNumber)?.seq === staged.seq) this.#pending.delete(p.pageNumber);
+        if (this.#pending.get(p.pageNumber)?.seq !== staged.seq) continue;
+        this.#pending.delete(p.pageNumber);
         this.#cache.set(p.pageNumber, p.data);
       }
       this.#metrics.commits.inc();
