@@ -7,6 +7,7 @@ import { WalFile } from '@litewal/wal-file';
 import { EngineError } from '../errors.js';
 import { inspectWal } from '../inspect/inspect-wal.js';
 import { parseArgs } from './args.js';
+import { COUNTER_ROWS, COUNTER_START, runConcurrentDemo } from './demo-concurrent.js';
 import { printTable, type CliIo } from './output.js';
 
 /** Usage line of `litewal demo`. */
@@ -20,6 +21,8 @@ const VERSION_VALID_FOR_OFFSET = 92;
 /**
  * `litewal demo`: SQLite makes a database with an un-checkpointed WAL; litewal inspects the WAL,
  * appends a commit of its own (page 1 with a new user_version) and SQLite reads that commit back.
+ * Then litewal opens the database and commits 200 concurrent transactions through group commit,
+ * checkpoints, and SQLite reads them (see {@link runConcurrentDemo}).
  * Works in `--dir` (a new temporary directory by default, removed afterwards unless `--keep`).
  */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -31,7 +34,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const started = performance.now();
   try {
     const db = join(dir, 'demo.db');
-    const rows = await makeSqliteDatabase(dir, db);
+    const { rows, counterRoot } = await makeSqliteDatabase(dir, db);
     const before = await inspectWal(db);
     const userVersion = await appendUserVersionCommit(db);
     const seen = readWithSqlite(db);
@@ -48,7 +51,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     ]);
     const ok = seen.userVersion === userVersion && seen.integrity === 'ok' && seen.rows === rows;
     io.stdout.write(ok ? '\nSQLite accepted the frame litewal wrote.\n' : '\nMISMATCH: SQLite did not see litewal\'s commit.\n');
-    return ok ? 0 : 1;
+    const concurrentOk = await runConcurrentDemo(io, db, counterRoot, rows);
+    io.stdout.write(`\ntime: ${(performance.now() - started).toFixed(0)} ms in all\n`);
+    return ok && concurrentOk ? 0 : 1;
   } finally {
     if (given === undefined && !args.flags.has('keep')) await rm(dir, { recursive: true, force: true });
   }
@@ -57,8 +62,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 /**
  * Builds `db` with SQLite in WAL mode and leaves its WAL un-checkpointed: the writes happen in a
  * scratch connection and the files are copied while it is still open (its close would checkpoint).
+ * Returns the rows of `orders` and the root page of `counters` (a leaf holding all its rows).
  */
-async function makeSqliteDatabase(dir: string, db: string): Promise<number> {
+async function makeSqliteDatabase(dir: string, db: string): Promise<{ rows: number; counterRoot: number }> {
   const scratch = join(dir, 'scratch');
   await mkdir(scratch, { recursive: true });
   const source = join(scratch, 'demo.db');
@@ -75,12 +81,18 @@ async function makeSqliteDatabase(dir: string, db: string): Promise<number> {
       })();
       rows += 200;
     }
+    conn.exec('CREATE TABLE counters(id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    const counter = conn.prepare('INSERT INTO counters(id, v) VALUES (?, ?)');
+    conn.transaction(() => {
+      for (let id = 1; id <= COUNTER_ROWS; id++) counter.run(id, COUNTER_START);
+    })();
+    const { counterRoot } = conn.prepare("SELECT rootpage AS counterRoot FROM sqlite_schema WHERE name = 'counters'").get() as { counterRoot: number };
     for (const suffix of ['', '-wal']) await copyFile(source + suffix, db + suffix);
+    return { rows, counterRoot };
   } finally {
     conn.close();
     await rm(scratch, { recursive: true, force: true });
   }
-  return rows;
 }
 
 /** Appends page 1 with user_version + 1 (and a bumped change counter) as a commit frame. */
