@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { runSqlite3 } from '@litewal/sqlite-fixtures';
 import type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
 import type { Snapshot, WriteTransaction } from '../src/index.js';
+import { textCellOffset } from '../src/bench/text-cell.js';
 
 /** Width of the zero-padded counter in each row's text: `n=00000000`. */
 const DIGITS = 8;
@@ -36,36 +37,9 @@ export function sqlIncrement(id: number): string {
   return `UPDATE t SET v = printf('${PREFIX}%0${DIGITS}d', CAST(substr(v, ${PREFIX.length + 1}) AS INTEGER) + 1) WHERE id = ${id};`;
 }
 
-/** Reads a SQLite varint at `at`: its value and length. */
-function varint(page: Uint8Array, at: number): { value: number; length: number } {
-  let value = 0;
-  for (let i = 0; i < 8; i++) {
-    const byte = page[at + i] as number;
-    value = value * 128 + (byte & 0x7f);
-    if ((byte & 0x80) === 0) return { value, length: i + 1 };
-  }
-  return { value: value * 256 + (page[at + 8] as number), length: 9 };
-}
-
-/** Where row `rowid`'s text column `v` lies in a table b-tree leaf page (not page 1). */
+/** Where row `rowid`'s counter digits lie in a table b-tree leaf page (not page 1). */
 function counterOffset(page: Uint8Array, rowid: number): number {
-  if (page[0] !== 0x0d) throw new Error(`not a table leaf page (type ${page[0]})`);
-  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-  const cells = view.getUint16(3, false);
-  for (let i = 0; i < cells; i++) {
-    let at = view.getUint16(8 + 2 * i, false);
-    at += varint(page, at).length; // payload size
-    const id = varint(page, at);
-    at += id.length;
-    if (id.value !== rowid) continue;
-    const headerSize = varint(page, at);
-    let typeAt = at + headerSize.length;
-    typeAt += varint(page, typeAt).length; // column id: NULL (the rowid alias)
-    const textType = varint(page, typeAt).value;
-    if (textType !== 13 + 2 * (PREFIX.length + DIGITS)) throw new Error(`row ${rowid}: serial type ${textType} is not a ${PREFIX.length + DIGITS}-byte text`);
-    return at + headerSize.value + PREFIX.length;
-  }
-  throw new Error(`row ${rowid} is not on the page`);
+  return textCellOffset(page, rowid, PREFIX.length + DIGITS) + PREFIX.length;
 }
 
 /** Row `rowid`'s counter in a leaf page image. */
