@@ -8,7 +8,6 @@ import {
 } from '@litewal/checksum';
 import type { VfsFile } from '@litewal/vfs';
 import { FramePages } from './internal/frame-pages.js';
-import { readFully } from './internal/read-fully.js';
 import { scanFrames } from './internal/scan-frames.js';
 
 /**
@@ -100,7 +99,7 @@ export async function recoverWal(file: VfsFile, options: RecoveryOptions = {}): 
     return headerlessState(bytes, `the file is ${bytes} bytes, a WAL header needs ${WAL_HEADER_BYTES}`, null);
   }
   const headerBytes = new Uint8Array(WAL_HEADER_BYTES);
-  const got = await readFully(file, headerBytes, 0);
+  const got = await file.read(headerBytes, 0);
   if (got < WAL_HEADER_BYTES) {
     return headerlessState(bytes, `read ${got} of ${WAL_HEADER_BYTES} header bytes`, null);
   }

@@ -17,7 +17,6 @@ import { FrameRangeError, StaleAppendWindowError, WalFileError } from './errors.
 import { MAX_WAL_FRAMES, frameBytes, frameOffset } from './format.js';
 import { FramePages } from './internal/frame-pages.js';
 import { randomU32 } from './internal/random-u32.js';
-import { readFully } from './internal/read-fully.js';
 import {
   serialiseFrames,
   type MutablePreparedFrames,
@@ -369,7 +368,7 @@ export class WalFile {
       throw new RangeError(`read buffer is ${into.length} bytes, a frame needs ${size}`);
     }
     const buffer = into === undefined ? new Uint8Array(size) : into.subarray(0, size);
-    const n = await readFully(this.#file, buffer, frameOffset(frame, this.#pageSize));
+    const n = await this.#file.read(buffer, frameOffset(frame, this.#pageSize));
     if (n < size) {
       throw new WalFileError('ERR_WAL_FILE_SHORT_READ', `frame ${frame}: read ${n} of ${size} bytes`);
     }
@@ -620,7 +619,7 @@ export class WalFile {
     const start = frameOffset(this.#lastFrame + 1, this.#pageSize);
     if (bytes < start) return null;
     const raw = new Uint8Array(WAL_HEADER_BYTES);
-    if ((await readFully(this.#file, raw, 0)) < WAL_HEADER_BYTES) return null;
+    if ((await this.#file.read(raw, 0)) < WAL_HEADER_BYTES) return null;
     let onDisk: WalHeader;
     try {
       onDisk = decodeWalHeader(raw);
@@ -703,7 +702,7 @@ export class WalFile {
     const needed = frameOffset(prepared.startFrame, this.#pageSize);
     if (size < needed) return `the file is ${size} bytes, frame ${prepared.startFrame} starts at ${needed}`;
     const bytes = new Uint8Array(WAL_HEADER_BYTES);
-    const n = await readFully(this.#file, bytes, 0);
+    const n = await this.#file.read(bytes, 0);
     if (n < WAL_HEADER_BYTES) return `read ${n} of ${WAL_HEADER_BYTES} header bytes`;
     let onDisk: WalHeader;
     try {

@@ -2,7 +2,6 @@ import { WAL_HEADER_BYTES, WalChainValidator, type ChainResult, type ChecksumPai
 import type { VfsFile } from '@litewal/vfs';
 import { frameBytes } from '../format.js';
 import type { FramePages } from './frame-pages.js';
-import { readFully } from './read-fully.js';
 
 /** What to scan: the frames of `file` after the first `fromFrame`, up to its size `bytes`. */
 export interface ScanInput {
@@ -35,7 +34,7 @@ export async function scanFrames(input: ScanInput): Promise<ChainResult> {
   const readChunk = (index: number, first: number): Promise<number> => {
     const frames = Math.min(chunkFrames, totalFrames - first);
     const position = WAL_HEADER_BYTES + (fromFrame + first) * frameSize;
-    return readFully(file, buffers[index % 2]!.subarray(0, frames * frameSize), position);
+    return file.read(buffers[index % 2]!.subarray(0, frames * frameSize), position);
   };
 
   let scanned = 0;

@@ -4,24 +4,13 @@ import { frameOffset } from '@litewal/wal-file';
 import type { WalIndexHeader } from '@litewal/wal-index';
 import { DatabaseError } from '../../errors.js';
 
-/** Reads up to `buffer.length` bytes at `position`, as many calls as it takes; returns the bytes read. */
-async function readFully(file: VfsFile, buffer: Uint8Array, position: number): Promise<number> {
-  let done = 0;
-  while (done < buffer.length) {
-    const n = await file.read(buffer.subarray(done), position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
-}
-
 /**
  * Page `pageNumber` of the database file; bytes past the end of the file read as zeros, as
  * SQLite reads them.
  */
 export async function readDatabasePage(db: VfsFile, pageNumber: number, pageSize: number): Promise<Uint8Array<ArrayBuffer>> {
   const page = new Uint8Array(pageSize);
-  await readFully(db, page, (pageNumber - 1) * pageSize);
+  await db.read(page, (pageNumber - 1) * pageSize); // VfsFile.read fills the buffer unless the file ends
   return page;
 }
 
@@ -32,7 +21,7 @@ export async function readDatabasePage(db: VfsFile, pageNumber: number, pageSize
 export async function readWalPage(wal: VfsFile, frame: number, pageSize: number): Promise<Uint8Array<ArrayBuffer>> {
   const page = new Uint8Array(pageSize);
   const at = frameOffset(frame, pageSize) + WAL_FRAME_HEADER_BYTES;
-  const n = await readFully(wal, page, at);
+  const n = await wal.read(page, at);
   if (n < pageSize) {
     throw new DatabaseError('ERR_DATABASE_CORRUPT', `${wal.path}: frame ${frame} is cut short (${n} of ${pageSize} page bytes at offset ${at})`);
   }
