@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
-import { main } from '../src/cli/main.js';
+import { runCli as run } from './support/run-cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -12,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
-  });
-  return { code, out, err };
-}
 
 describe('litewal demo', () => {
   it('shows SQLite reading a commit litewal appended to a real SQLite WAL', async () => {
