@@ -1,15 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { WAL_MAGIC_BE, WAL_MAGIC_LE } from '@litewal/checksum';
 import { EngineError } from '../errors.js';
-
-async function kindOf(path: string): Promise<'file' | 'directory' | 'other' | 'missing'> {
-  try {
-    const s = await stat(path);
-    return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other';
-  } catch {
-    return 'missing';
-  }
-}
+import { kindOf } from '../internal/file-kind.js';
 
 async function hasWalMagic(path: string): Promise<boolean> {
   const handle = await open(path, 'r');

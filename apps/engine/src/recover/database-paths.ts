@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
+import { kindOf } from '../internal/file-kind.js';
 
 /**
  * The files of a SQLite database in WAL mode.
@@ -14,22 +14,14 @@ export interface DatabasePaths {
   readonly shm: string;
 }
 
-async function isFile(path: string): Promise<boolean | 'other'> {
-  try {
-    return (await stat(path)).isFile() ? true : 'other';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Checks that `db` is a regular file.
  * @throws {@link EngineError} `ERR_ENGINE_INPUT` when it is missing or not a regular file.
  */
 export async function requireDatabase(db: string): Promise<void> {
-  const dbKind = await isFile(db);
-  if (dbKind !== true) {
-    throw new EngineError('ERR_ENGINE_INPUT', dbKind === false ? `${db} does not exist` : `${db} is not a regular file`);
+  const dbKind = await kindOf(db);
+  if (dbKind !== 'file') {
+    throw new EngineError('ERR_ENGINE_INPUT', dbKind === 'missing' ? `${db} does not exist` : `${db} is not a regular file`);
   }
 }
 
@@ -40,11 +32,11 @@ export async function requireDatabase(db: string): Promise<void> {
 export async function databaseWithWal(db: string): Promise<DatabasePaths> {
   const paths = { db, wal: `${db}-wal`, shm: `${db}-shm` };
   await requireDatabase(db);
-  const walKind = await isFile(paths.wal);
-  if (walKind !== true) {
+  const walKind = await kindOf(paths.wal);
+  if (walKind !== 'file') {
     throw new EngineError(
       'ERR_ENGINE_INPUT',
-      walKind === false ? `${db} has no WAL (${paths.wal} does not exist)` : `${paths.wal} is not a regular file`,
+      walKind === 'missing' ? `${db} has no WAL (${paths.wal} does not exist)` : `${paths.wal} is not a regular file`,
       'nothing to recover: the database is not in WAL mode or its WAL was checkpointed and removed',
     );
   }
