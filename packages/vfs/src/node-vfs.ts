@@ -19,6 +19,11 @@ import type { OpenOptions, Vfs, VfsFile } from './vfs.js';
  * call of the lock package occupies an OS thread that cannot be interrupted, so it could neither honour
  * an `AbortSignal` nor be cancelled by closing the handle.
  *
+ * Writes of up to 1 MiB are made with a blocking `pwrite` on the event loop's thread, as SQLite
+ * writes: they only copy into the page cache, which takes microseconds, while a thread-pool round
+ * trip costs tens. Larger writes, reads, syncs and everything else go through the thread pool, so a
+ * slow `fsync` never blocks the event loop.
+ *
  * Errors become {@link VfsError}s carrying the path and the errno: `ENOENT` gives `ERR_VFS_NOT_FOUND`,
  * `EEXIST` `ERR_VFS_EXISTS`, `ENOSPC`/`EDQUOT`/`EFBIG` `ERR_VFS_NO_SPACE`, `EROFS` `ERR_VFS_READ_ONLY`,
  * anything else `ERR_VFS_IO`.

@@ -61,6 +61,8 @@ export class WalIndexSegment {
   readonly base: number;
   /** Frames this segment indexes: 4062 for segment 0, 4096 for the others. */
   readonly capacity: number;
+  /** The segment's bytes, changed in place by {@link WalIndexSegment.add} and {@link WalIndexSegment.truncate}. */
+  readonly bytes: Uint8Array;
   readonly #pages: Uint32Array;
   readonly #hash: Uint16Array;
 
@@ -74,6 +76,7 @@ export class WalIndexSegment {
     }
     if (bytes.byteOffset % 4 !== 0) throw new RangeError(`segment bytes start at offset ${bytes.byteOffset} of their buffer, not 4-byte aligned`);
     this.index = index;
+    this.bytes = bytes;
     this.base = walIndexSegmentBase(index);
     this.capacity = index === 0 ? WAL_INDEX_FIRST_SEGMENT_FRAMES : WAL_INDEX_SEGMENT_FRAMES;
     const pagesAt = bytes.byteOffset + (index === 0 ? WAL_INDEX_HEADER_REGION_BYTES : 0);
@@ -103,10 +106,11 @@ export class WalIndexSegment {
    * first frame zeroes the whole segment (past the header region); a frame whose slot is already
    * used first drops every entry from it on (the remnant of a writer that died); then the page
    * goes into aPgno and its 1-based index into the first free slot from its home slot.
+   * @returns the hash slot that now holds the frame's index.
    * @throws {@link HashProbeError} when the probe meets more occupied slots than entries.
    * @throws RangeError for a frame outside this segment or a page number that is 0 or not a u32.
    */
-  add(frame: number, pageNumber: number): void {
+  add(frame: number, pageNumber: number): number {
     const idx = this.#entry(frame);
     if (pageNumber === 0) throw new RangeError('page number 0 is invalid');
     checkU32('page number', pageNumber);
@@ -124,6 +128,7 @@ export class WalIndexSegment {
     }
     this.#pages[idx - 1] = pageNumber;
     this.#hash[slot] = idx;
+    return slot;
   }
 
   /**

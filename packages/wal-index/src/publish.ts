@@ -5,11 +5,11 @@ import { encodeWalIndexHeader, type WalIndexHeader } from './index-header.js';
 import {
   WAL_INDEX_HEADER_COPY1_OFFSET,
   WAL_INDEX_HEADER_COPY2_OFFSET,
+  WAL_INDEX_HASH_OFFSET,
   WAL_INDEX_HEADER_REGION_BYTES,
   WAL_INDEX_MAX_FRAME,
   WAL_INDEX_SEGMENT_BYTES,
 } from './format.js';
-import { changedRuns } from './internal/changed-runs.js';
 
 /**
  * A commit appended to the WAL after the frames a wal-index describes, to be made visible.
@@ -68,26 +68,75 @@ export function committedWalIndexHeader(previous: WalIndexHeader, commit: WalInd
  * @public
  */
 export async function publishCommit(file: VfsFile, previous: WalIndexHeader, commit: WalIndexCommit): Promise<WalIndexHeader> {
+  return publishInto(file, previous, commit, (index) => readSegmentForWrite(file, index));
+}
+
+/**
+ * {@link publishCommit} with the segments to change supplied by `segmentAt` (which must return
+ * the file's current bytes of a segment, the file extended to hold it): the wal-index connection
+ * keeps the segments it changed while it holds the write lock, so that a pipeline of commits
+ * reads each segment once.
+ */
+export async function publishInto(
+  file: VfsFile,
+  previous: WalIndexHeader,
+  commit: WalIndexCommit,
+  segmentAt: (index: number) => Promise<WalIndexSegment>,
+): Promise<WalIndexHeader> {
   const header = committedWalIndexHeader(previous, commit);
   const first = previous.maxFrame + 1;
   const lastSegment = walIndexSegmentOf(header.maxFrame);
-  const size = await file.size();
-  if (size < (lastSegment + 1) * WAL_INDEX_SEGMENT_BYTES) await file.truncate((lastSegment + 1) * WAL_INDEX_SEGMENT_BYTES);
   for (let k = walIndexSegmentOf(first); k <= lastSegment; k++) {
-    const at = k * WAL_INDEX_SEGMENT_BYTES;
-    const bytes = new Uint8Array(WAL_INDEX_SEGMENT_BYTES);
-    await file.read(bytes, at);
-    const before = bytes.slice();
-    const segment = new WalIndexSegment(k, bytes);
+    const segment = await segmentAt(k);
     const from = Math.max(first, segment.base + 1);
     const to = Math.min(header.maxFrame, segment.base + segment.capacity);
-    for (let frame = from; frame <= to; frame++) segment.add(frame, commit.pages[frame - first] as number);
-    for (const [start, end] of changedRuns(before, bytes, k === 0 ? WAL_INDEX_HEADER_REGION_BYTES : 0)) {
-      await file.write(bytes.subarray(start, end), at + start);
-    }
+    // The segment's first frame zeroes it, and a dead writer's entries past mxFrame are cleaned
+    // first: then everything past the header region may change. Otherwise only the aPgno entries
+    // of the new frames and the hash slots they took do.
+    const rewritten = from === segment.base + 1 || segment.pageOf(from) !== 0;
+    const slots: number[] = [];
+    for (let frame = from; frame <= to; frame++) slots.push(segment.add(frame, commit.pages[frame - first] as number));
+    const at = k * WAL_INDEX_SEGMENT_BYTES;
+    const ranges = rewritten ? [[k === 0 ? WAL_INDEX_HEADER_REGION_BYTES : 0, WAL_INDEX_SEGMENT_BYTES] as const] : changedRanges(segment, from, to, slots);
+    for (const [start, end] of ranges) await file.write(segment.bytes.subarray(start, end), at + start);
   }
   const copy = encodeWalIndexHeader(header);
   await file.write(copy, WAL_INDEX_HEADER_COPY2_OFFSET);
   await file.write(copy, WAL_INDEX_HEADER_COPY1_OFFSET);
   return header;
+}
+
+/** Reads segment `index` of a `-shm` file to change it, first extending the file with zeros when it is shorter. */
+export async function readSegmentForWrite(file: VfsFile, index: number): Promise<WalIndexSegment> {
+  const bytes = new Uint8Array(WAL_INDEX_SEGMENT_BYTES);
+  const read = await file.read(bytes, index * WAL_INDEX_SEGMENT_BYTES);
+  if (read < WAL_INDEX_SEGMENT_BYTES) await file.truncate((index + 1) * WAL_INDEX_SEGMENT_BYTES);
+  return new WalIndexSegment(index, bytes);
+}
+
+/** Hash slots at most this many bytes apart are written as one range (the bytes between are unchanged). */
+const SLOT_MERGE_BYTES = 2048;
+
+/**
+ * The byte ranges `[start, end)` of a segment that adding frames `from..to` changed, given the
+ * hash slots they took: their aPgno entries (one run) and runs of nearby hash slots.
+ */
+function changedRanges(segment: WalIndexSegment, from: number, to: number, slots: number[]): Array<readonly [number, number]> {
+  const pagesAt = segment.index === 0 ? WAL_INDEX_HEADER_REGION_BYTES : 0;
+  const ranges: Array<readonly [number, number]> = [[pagesAt + (from - segment.base - 1) * 4, pagesAt + (to - segment.base) * 4]];
+  slots.sort((a, b) => a - b);
+  let start = -1;
+  let end = -1;
+  for (const slot of slots) {
+    const byte = WAL_INDEX_HASH_OFFSET + slot * 2;
+    if (start >= 0 && byte - end <= SLOT_MERGE_BYTES) {
+      end = byte + 2;
+      continue;
+    }
+    if (start >= 0) ranges.push([start, end]);
+    start = byte;
+    end = byte + 2;
+  }
+  if (start >= 0) ranges.push([start, end]);
+  return ranges;
 }

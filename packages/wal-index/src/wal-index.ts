@@ -8,7 +8,7 @@ import { decodeWalIndexHeader, decodeWalIndexHeaderCopy, encodeWalIndexHeader, t
 import { joinSharedMemory } from './internal/dead-man-switch.js';
 import { ShmLocks } from './internal/shm-locks.js';
 import { readLock } from './locks.js';
-import { publishCommit, type WalIndexCommit } from './publish.js';
+import { publishInto, readSegmentForWrite, type WalIndexCommit } from './publish.js';
 import { beginReadTransaction, readRegion, type ReadState, type WalIndexSnapshot } from './reader.js';
 import type { ClosableWalIndexSource } from './rebuild.js';
 
@@ -48,6 +48,7 @@ export class WalIndex {
   readonly #options: WalIndexOptions;
   readonly #rebuiltOnOpen: boolean;
   readonly #maxReadAttempts: number;
+  /** Segments read by this connection's transaction (cleared when it ends or takes the write lock). */
   readonly #segments = new Map<number, WalIndexSegment>();
   #read: ReadState | null = null;
   #writing = false;
@@ -209,6 +210,7 @@ export class WalIndex {
       await this.#locks.unlock('write');
       throw error;
     }
+    this.#segments.clear();
     this.#writing = true;
   }
 
@@ -220,9 +222,23 @@ export class WalIndex {
   async publish(commit: WalIndexCommit): Promise<WalIndexHeader> {
     const read = this.#requireRead('publish');
     if (!this.#writing) throw new WalIndexStateError('publish', 'the write lock (beginWrite)');
-    const header = await publishCommit(this.#file, read.header, commit);
+    // Only the write-lock holder changes hash segments, so the ones read since beginWrite stay
+    // current as long as this connection's own changes are made to them.
+    let header: WalIndexHeader;
+    try {
+      header = await publishInto(this.#file, read.header, commit, async (index) => {
+        let segment = this.#segments.get(index);
+        if (segment === undefined) {
+          segment = await readSegmentForWrite(this.#file, index);
+          this.#segments.set(index, segment);
+        }
+        return segment;
+      });
+    } catch (error) {
+      this.#segments.clear(); // a change may have reached the cached bytes and not the file
+      throw error;
+    }
     this.#read = { ...read, header, raw: encodeWalIndexHeader(header) };
-    this.#segments.clear();
     return header;
   }
 
