@@ -78,7 +78,8 @@ export async function copyFrames(job: CopyJob): Promise<void> {
   if (total === 0) return;
   const perBatch = Math.floor(BATCH_BYTES / job.pageSize);
   const first = Math.min(total, Math.max(1, Math.floor(FIRST_BATCH_BYTES / job.pageSize)));
-  const sets = takeBuffers();
+  const small = total * frameBytes(job.pageSize) <= FIRST_BATCH_BYTES;
+  const sets = small ? [smallBuffers(total, job.pageSize)] : takeBuffers();
   const pending: Array<Promise<Batch>> = [];
   let gathered = 0;
   let launched = 0;
@@ -90,7 +91,8 @@ export async function copyFrames(job: CopyJob): Promise<void> {
     pending.push(batch);
     gathered = end;
   };
-  for (let i = 1; i < sets.length; i++) launch();
+  // One batch gathers ahead per spare set of buffers (a small copy is one batch in one set).
+  for (let i = 0; i < Math.max(1, sets.length - 1); i++) launch();
   let written = 0;
   for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
     const ready = await batch;
@@ -98,7 +100,7 @@ export async function copyFrames(job: CopyJob): Promise<void> {
     written = await writeBatch(job, ready, written, total);
   }
   // Only now, with no read in flight, may the buffers serve another copy.
-  giveBack(sets);
+  if (!small) giveBack(sets);
 }
 
 /** The read and page buffers of one batch. */
@@ -124,6 +126,15 @@ function takeBuffers(): readonly GatherBuffers[] {
     const read = new Uint8Array(READ_BYTES);
     return { read, view: new DataView(read.buffer), pages: new Uint8Array(BATCH_BYTES) };
   });
+}
+
+/**
+ * Buffers just big enough for a copy of `total` frames that fits in one read: small checkpoints
+ * (the common case when the log restarts often) neither allocate nor keep megabytes.
+ */
+function smallBuffers(total: number, pageSize: number): GatherBuffers {
+  const read = new Uint8Array(total * frameBytes(pageSize));
+  return { read, view: new DataView(read.buffer), pages: new Uint8Array(total * pageSize) };
 }
 
 function giveBack(sets: readonly GatherBuffers[]): void {

@@ -61,8 +61,9 @@ export class CheckpointFence {
    */
   async seal(pageSize: number): Promise<void> {
     const copied = this.#list?.pages.length ?? 0;
-    const batchPages = Math.max(1, Math.min(MAX_VERIFY_BATCH_PAGES, Math.floor(VERIFY_BATCH_BYTES / pageSize)));
     const slice = Math.ceil(copied / VERIFY_STREAMS);
+    // No bigger than a stream's share: a small checkpoint must not allocate a full batch buffer.
+    const batchPages = Math.max(1, Math.min(MAX_VERIFY_BATCH_PAGES, Math.floor(VERIFY_BATCH_BYTES / pageSize), slice));
     const verifications = [];
     for (let start = 0; start < copied; start += slice) {
       const pages = this.#expected(start, Math.min(copied, start + slice));

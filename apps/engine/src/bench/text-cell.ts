@@ -42,7 +42,10 @@ export function textCellOffset(page: Uint8Array, rowid: number, width: number): 
   throw new Error(`row ${rowid} is not on the page`);
 }
 
+const encoder = new TextEncoder();
+
 /** Rewrites row `rowid`'s `v` with `text` (ASCII, exactly the width it has) in a leaf page image. */
 export function writeTextCell(page: Uint8Array, rowid: number, text: string): void {
-  page.set(new TextEncoder().encode(text), textCellOffset(page, rowid, text.length));
+  const at = textCellOffset(page, rowid, text.length);
+  encoder.encodeInto(text, page.subarray(at, at + text.length));
 }

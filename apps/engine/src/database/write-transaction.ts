@@ -1,6 +1,7 @@
 import type { PageWrite } from '@litewal/wal-file';
 import { SQLITE_PENDING_BYTE } from '@litewal/vfs';
 import { DatabaseError } from '../errors.js';
+import type { PageArena } from './internal/page-arena.js';
 
 /** SQLite's largest page count (`SQLITE_MAX_PAGE_COUNT`). */
 const MAX_PAGE_COUNT = 0xffff_fffe;
@@ -47,11 +48,13 @@ export class StagingTransaction implements WriteTransaction {
   readonly #source: PageSource;
   readonly #writes = new Map<number, Uint8Array<ArrayBuffer>>();
   readonly #lockingPage: number;
+  readonly #arena: PageArena;
   #pageCount: number;
   #ended = false;
 
-  constructor(source: PageSource, pageCount: number, pageSize: number) {
+  constructor(source: PageSource, pageCount: number, pageSize: number, arena: PageArena) {
     this.#source = source;
+    this.#arena = arena;
     this.#pageCount = pageCount;
     this.pageSize = pageSize;
     this.#lockingPage = Math.floor(SQLITE_PENDING_BYTE / pageSize) + 1;
@@ -67,7 +70,7 @@ export class StagingTransaction implements WriteTransaction {
       throw new RangeError(`page ${String(pageNumber)} is outside the database (pages 1..${this.#pageCount})`);
     }
     const own = this.#writes.get(pageNumber);
-    return own === undefined ? (await this.#source(pageNumber)).slice() : own.slice();
+    return (own ?? (await this.#source(pageNumber))).slice();
   }
 
   writePage(pageNumber: number, data: Uint8Array): void {
@@ -80,7 +83,7 @@ export class StagingTransaction implements WriteTransaction {
       throw new RangeError(`page ${pageNumber} holds SQLite's locking byte 0x40000000 and is never written`);
     }
     if (data.length !== this.pageSize) throw new RangeError(`a page image is ${this.pageSize} bytes, got ${data.length}`);
-    this.#writes.set(pageNumber, data.slice());
+    this.#writes.set(pageNumber, this.#arena.copy(data));
     if (pageNumber > this.#pageCount) this.#pageCount = pageNumber;
   }
 

@@ -9,9 +9,16 @@ import { waitWithBusyHandler } from './internal/busy.js';
 import { busyOrSame, errorCode } from './internal/error-codes.js';
 import type { DatabaseMetrics } from './internal/metrics.js';
 import { Mutex } from './internal/mutex.js';
+import { PageArena } from './internal/page-arena.js';
 import { PageCache } from './internal/page-cache.js';
 import { pageCountOf, readDatabasePage, readWalPage, sameHeader } from './internal/page-io.js';
 import { StagingTransaction, type PageSource, type WriteTransaction } from './write-transaction.js';
+
+/**
+ * Staged transactions that are handed to group commit without waiting for the end of the
+ * event-loop turn (see `Writer.#handOff`).
+ */
+const HANDOFF_BATCH = 32;
 
 /** What the writer works with. @internal */
 export interface WriterParts {
@@ -82,6 +89,7 @@ export class Writer {
   readonly #metrics: DatabaseMetrics;
   readonly #mutex = new Mutex();
   readonly #cache: PageCache;
+  readonly #arena = new PageArena();
   readonly #pending = new Map<number, { readonly image: Uint8Array; readonly seq: number }>();
   readonly #staged = new Map<TransactionFrames, Staged>();
   readonly #idleWaiters: (() => void)[] = [];
@@ -131,7 +139,7 @@ export class Writer {
       this.#checkOpen();
       await this.#prepare();
       const generation = this.#generation;
-      const txn = new StagingTransaction(this.#source(), this.#pageCount, this.#parts.pageSize);
+      const txn = new StagingTransaction(this.#source(), this.#pageCount, this.#parts.pageSize, this.#arena);
       let pages;
       try {
         value = await fn(txn);
@@ -413,7 +421,7 @@ export class Writer {
     this.#holders++;
     this.#metrics.pendingPages.set(this.#pending.size);
     const settled = new Promise<void>((resolve, reject) => this.#handoff.push({ staged, resolve, reject }));
-    if (this.#flushing) this.#handOff();
+    if (this.#flushing || this.#handoff.length >= HANDOFF_BATCH) this.#handOff();
     else this.#handoffTimer ??= setImmediate(() => this.#handOff());
     return settled;
   }
@@ -424,7 +432,9 @@ export class Writer {
    * flush restage over many microtasks: while no flush is in progress, transactions are handed
    * over at the end of the event-loop turn, so that they form one group rather than a lone first
    * transaction and the rest (each group costs a sync); while a flush is in progress, at once
-   * (they join the group that goes next, sealed when the flush ends).
+   * (they join the group that goes next, sealed when the flush ends). Once `HANDOFF_BATCH`
+   * are waiting they go at once too: with many writers, a group then starts its write and sync
+   * while the rest are still staging, instead of all of them staging first and the disk idling.
    */
   #handOff(): void {
     if (this.#handoffTimer !== null) clearImmediate(this.#handoffTimer);
