@@ -77,6 +77,16 @@ describe('when a run is due', () => {
     expect([s.noteCommit(3), s.noteCommit(9), s.noteCommit(10)]).toEqual([false, false, true]);
   });
 
+  it('a run() while one is in progress returns that run: one checkpoint, one count', async () => {
+    const telemetry = new Telemetry();
+    const s = scheduler(await connection((await database()).db), { telemetry });
+    const [a, b] = await Promise.all([s.run(), s.run()]);
+    expect(b).toBe(a);
+    expect(a.outcome).toBe('completed');
+    expect(count(telemetry, 'completed')).toBe(1);
+    expect((await s.run()).outcome).toBe('nothing-pending');
+  });
+
   it('thresholdFrames 0 turns scheduling off', async () => {
     const s = scheduler(await connection((await database()).db), { thresholdFrames: 0 });
     expect(s.noteCommit(1_000_000)).toBe(false);
