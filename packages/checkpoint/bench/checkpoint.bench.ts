@@ -14,65 +14,17 @@
  *
  *   pnpm exec vitest bench --run --project @litewal/checkpoint
  */
-import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { bench, describe } from 'vitest';
-import { makeLargeWalDatabase, type LargeWalDatabase } from '@litewal/sqlite-fixtures';
+import { describe } from 'vitest';
+import { makeLargeWalDatabase } from '@litewal/sqlite-fixtures';
 import { NodeVfs, type VfsFile } from '@litewal/vfs';
 import { WalFile } from '@litewal/wal-file';
 import { WalIndex } from '@litewal/wal-index';
 import { checkpoint, formatCheckpointResult } from '../src/index.js';
+import { Group, benchOnce, type Side } from './support/side-by-side.js';
 
 const vfs = new NodeVfs();
-
-/** A durable copy of the fixture's db and WAL in a new temporary directory (removed by the run's teardown). */
-function freshCopy(fixture: LargeWalDatabase): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'litewal-checkpoint-bench-'));
-  const db = path.join(dir, 'large.db');
-  for (const [from, to] of [
-    [fixture.db, db],
-    [fixture.wal, `${db}-wal`],
-  ] as const) {
-    copyFileSync(from, to);
-    const fd = openSync(to, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
-  }
-  recyclePageCache(dir, fixture.walBytes);
-  return db;
-}
-
-const RECYCLE_CHUNK = Buffer.alloc(4 * 1024 * 1024, 0x5a);
-
-/**
- * Writes then deletes a scratch file as large as the WAL, so that the memory the timed run's
- * database writes get has been used before. On this kind of VM the first touch of guest memory
- * is about 12x slower than reusing freed pages (400 MB into a new file: about 1000 ms the first
- * time, 80 ms after), which would otherwise fall on whichever side happens to run first.
- */
-function recyclePageCache(dir: string, bytes: number): void {
-  const file = path.join(dir, 'recycle.tmp');
-  const fd = openSync(file, 'w');
-  for (let at = 0; at < bytes; at += RECYCLE_CHUNK.length) writeSync(fd, RECYCLE_CHUNK, 0, RECYCLE_CHUNK.length, at);
-  closeSync(fd);
-  rmSync(file);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** One timed run on a fresh copy: `open` (untimed) prepares it, `run` is timed, `close` (untimed) disposes of it. */
-interface Side<T> {
-  readonly name: string;
-  open(db: string): Promise<T> | T;
-  run(state: T): Promise<void> | void;
-  close(state: T): Promise<void> | void;
-}
 
 interface LitewalState {
   readonly index: WalIndex;
@@ -112,69 +64,6 @@ const sqliteSide: Side<Database.Database> = {
     db.close();
   },
 };
-
-/** The timed runs of one fixture, both sides; the summary is printed once the last one is in. */
-class Group {
-  readonly litewal: number[] = [];
-  readonly sqlite: number[] = [];
-  readonly #label: string;
-  readonly #runs: number;
-
-  constructor(label: string, runs: number) {
-    this.#label = label;
-    this.#runs = runs;
-  }
-
-  record(side: 'litewal' | 'sqlite', ms: number | null): void {
-    if (ms === null) return;
-    this[side].push(ms);
-    // vitest's bench mode runs no afterAll hook: the last run prints the summary.
-    if (this.litewal.length + this.sqlite.length < 2 * this.#runs) return;
-    const litewal = median(this.litewal);
-    const sqlite = median(this.sqlite);
-    console.log(
-      `${this.#label}: litewal median ${litewal.toFixed(1)} ms, SQLite median ${sqlite.toFixed(1)} ms, ` +
-        `ratio litewal/SQLite ${(litewal / sqlite).toFixed(2)} (litewal ${this.litewal.map((t) => t.toFixed(0)).join(' ')}; ` +
-        `SQLite ${this.sqlite.map((t) => t.toFixed(0)).join(' ')})`,
-    );
-  }
-}
-
-/**
- * Registers one single-iteration benchmark of `side`: tinybench's `setup` and `teardown` hooks
- * (outside the timing) make and remove the copy; the time of `run` alone goes to `group`.
- */
-function benchOnce<T>(side: Side<T>, key: 'litewal' | 'sqlite', label: string, fixture: LargeWalDatabase, group: Group, counted = true): void {
-  let state: { readonly dir: string; readonly value: T } | null = null;
-  let elapsed = 0;
-  bench(
-    `${side.name} (${label})`,
-    async () => {
-      if (state === null) throw new Error('no database open');
-      const started = performance.now();
-      await side.run(state.value);
-      elapsed = performance.now() - started;
-    },
-    {
-      iterations: 1,
-      time: 0,
-      warmupIterations: 0,
-      warmupTime: 0,
-      async setup(_task, mode) {
-        if (mode !== 'run') return;
-        const db = freshCopy(fixture);
-        state = { dir: path.dirname(db), value: await side.open(db) };
-      },
-      async teardown(_task, mode) {
-        if (mode !== 'run' || state === null) return;
-        await side.close(state.value);
-        rmSync(state.dir, { recursive: true, force: true });
-        state = null;
-        group.record(key, counted ? elapsed : null);
-      },
-    },
-  );
-}
 
 for (const frames of [10_000, 100_000]) {
   const fixture = await makeLargeWalDatabase({ frames });

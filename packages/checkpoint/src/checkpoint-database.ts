@@ -1,7 +1,7 @@
 import { SQLITE_PENDING_BYTE, SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, type Vfs, type VfsFile } from '@litewal/vfs';
 import { WalFile } from '@litewal/wal-file';
 import { WalIndex } from '@litewal/wal-index';
-import { checkpoint } from './checkpoint.js';
+import { checkpoint, type CheckpointFiles } from './checkpoint.js';
 import { CheckpointLockedError } from './errors.js';
 import type { CheckpointOptions } from './options.js';
 import type { CheckpointResult } from './result.js';
@@ -31,16 +31,25 @@ const NOT_IN_WAL_MODE: CheckpointResult = Object.freeze({ busy: 0, log: -1, chec
  * @public
  */
 export async function checkpointDatabase(vfs: Vfs, dbPath: string, options: CheckpointOptions = {}): Promise<CheckpointResult> {
+  return (await withDatabaseFiles(vfs, dbPath, (files) => checkpoint(files, options))) ?? NOT_IN_WAL_MODE;
+}
+
+/**
+ * Opens a database as {@link checkpointDatabase} does, runs `use` on its files and closes them;
+ * null, without calling `use`, for a database not in WAL mode or empty.
+ * @internal
+ */
+export async function withDatabaseFiles<T>(vfs: Vfs, dbPath: string, use: (files: CheckpointFiles) => Promise<T>): Promise<T | null> {
   const walPath = `${dbPath}-wal`;
   const db = await vfs.open(dbPath);
   try {
     await joinAsConnection(db, dbPath);
-    if (!(await inWalMode(vfs, db, walPath))) return NOT_IN_WAL_MODE;
+    if (!(await inWalMode(vfs, db, walPath))) return null;
     const wal = await vfs.open(walPath, { create: true });
     try {
       const index = await WalIndex.open(vfs, dbPath, { openSource: () => WalFile.open(vfs, walPath, { readOnly: true }) });
       try {
-        return await checkpoint({ index, db, wal }, options);
+        return await use({ index, db, wal });
       } finally {
         await index.close();
       }

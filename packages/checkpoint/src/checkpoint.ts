@@ -7,7 +7,7 @@ import { CheckpointFence } from './fence.js';
 import { BusyHandler, lockWithBusyHandler } from './internal/busy-handler.js';
 import { checkDatabaseSize, checkPageSize } from './internal/database-checks.js';
 import { resolveOptions, type CheckpointOptions, type ResolvedOptions } from './options.js';
-import { planSafeFrame } from './plan.js';
+import { planSafeFrame, type ReaderPin } from './plan.js';
 import { resetLog } from './reset.js';
 import { BUSY_BEFORE_START, type CheckpointResult } from './result.js';
 
@@ -54,10 +54,51 @@ export interface CheckpointFiles {
  * @public
  */
 export async function checkpoint(files: CheckpointFiles, options: CheckpointOptions = {}): Promise<CheckpointResult> {
+  return (await runCheckpoint(files, options)).result;
+}
+
+/**
+ * What a wal-index connection must offer a checkpoint (a `WalIndex`, or a wrapper that watches
+ * the session's locks).
+ * @internal
+ */
+export interface CheckpointSource {
+  beginCheckpoint(): Promise<WalIndexCheckpoint | null>;
+}
+
+/**
+ * What stood in a checkpoint's way when it reported busy: `checkpointer` (another connection
+ * holds the CKPT lock, or the header's lock), `writer` (the WAL_WRITE lock), `readers` (readers
+ * still on the WAL when RESTART or TRUNCATE wanted to reset it).
+ * @internal
+ */
+export type BusyOn = 'checkpointer' | 'writer' | 'readers';
+
+/**
+ * One checkpoint as {@link checkpoint} runs it, with what SQLite's result does not say.
+ * @internal
+ */
+export interface CheckpointRun {
+  /** SQLite's result. */
+  readonly result: CheckpointResult;
+  /** The read mark whose reader kept the copy short, if one did. */
+  readonly pin: ReaderPin | null;
+  /** The lock that made the checkpoint busy, if one did. */
+  readonly busyOn: BusyOn | null;
+}
+
+/**
+ * {@link checkpoint}, reporting also the reader that pinned the copy and the lock that was busy.
+ * @internal
+ */
+export async function runCheckpoint(
+  files: Omit<CheckpointFiles, 'index'> & { readonly index: CheckpointSource },
+  options: CheckpointOptions = {},
+): Promise<CheckpointRun> {
   const opts = resolveOptions(options);
   if (opts.signal?.aborted === true) throw new CheckpointAbortedError({ cause: opts.signal.reason });
   const session = await files.index.beginCheckpoint();
-  if (session === null) return BUSY_BEFORE_START;
+  if (session === null) return BUSY_ON_CHECKPOINTER;
   try {
     return await run(session, files, opts);
   } finally {
@@ -65,7 +106,9 @@ export async function checkpoint(files: CheckpointFiles, options: CheckpointOpti
   }
 }
 
-async function run(session: WalIndexCheckpoint, files: CheckpointFiles, opts: ResolvedOptions): Promise<CheckpointResult> {
+const BUSY_ON_CHECKPOINTER: CheckpointRun = Object.freeze({ result: BUSY_BEFORE_START, pin: null, busyOn: 'checkpointer' });
+
+async function run(session: WalIndexCheckpoint, files: Omit<CheckpointFiles, 'index'>, opts: ResolvedOptions): Promise<CheckpointRun> {
   let busy = opts.mode !== 'passive' && opts.busyTimeoutMs > 0 ? new BusyHandler(opts.busyTimeoutMs, opts.signal) : null;
   let exclusive = opts.mode !== 'passive';
   if (exclusive && !(await lockWithBusyHandler(() => session.tryLockWriter(), busy))) {
@@ -76,16 +119,20 @@ async function run(session: WalIndexCheckpoint, files: CheckpointFiles, opts: Re
   try {
     header = await session.readHeader();
   } catch (error) {
-    if (error instanceof WalIndexBusyError) return BUSY_BEFORE_START;
+    if (error instanceof WalIndexBusyError) return BUSY_ON_CHECKPOINTER;
     throw error;
   }
   if (header.maxFrame > 0) await checkPageSize(files.db, header.pageSize);
   const fence = await CheckpointFence.open(files.db);
   const guarded = { ...files, db: fence.db };
   const start = await session.readCheckpointInfo();
-  if (start.backfilled < header.maxFrame) busy = await backfill(session, guarded, fence, opts, header, start.backfilled, busy);
+  let pin: ReaderPin | null = null;
+  if (start.backfilled < header.maxFrame) {
+    ({ busy, pin } = await backfill(session, guarded, fence, opts, header, start.backfilled, busy));
+  }
   let log = header.maxFrame;
   let incomplete = false;
+  let busyOn: BusyOn | null = opts.mode !== 'passive' && !exclusive ? 'writer' : null;
   if (exclusive) {
     incomplete = (await session.readCheckpointInfo()).backfilled < header.maxFrame;
     if (!incomplete && (opts.mode === 'restart' || opts.mode === 'truncate')) {
@@ -97,30 +144,34 @@ async function run(session: WalIndexCheckpoint, files: CheckpointFiles, opts: Re
         beforeTruncate: () => fence.beforeWalTruncate(header.pageSize),
       });
       incomplete = reset.busy;
+      if (reset.busy) busyOn = 'readers';
       log = reset.maxFrame;
     }
   }
-  const busyFlag = incomplete || (opts.mode !== 'passive' && !exclusive) ? 1 : 0;
-  return { busy: busyFlag, log, checkpointed: (await session.readCheckpointInfo()).backfilled };
+  const busyFlag = incomplete || busyOn !== null ? 1 : 0;
+  return { result: { busy: busyFlag, log, checkpointed: (await session.readCheckpointInfo()).backfilled }, pin, busyOn };
 }
 
 /**
  * Steps 2 and 3 (see {@link checkpoint}); returns the busy handler for the rest of the checkpoint
- * (null once a reader held a mark back, as SQLite drops it).
+ * (null once a reader held a mark back, as SQLite drops it) and the read mark that kept the copy
+ * short (mark 0 when a reader of the database alone kept it from starting).
  */
 async function backfill(
   session: WalIndexCheckpoint,
-  files: CheckpointFiles,
+  files: Omit<CheckpointFiles, 'index'>,
   fence: CheckpointFence,
   opts: ResolvedOptions,
   header: WalIndexHeader,
   backfilled: number,
   busy: BusyHandler | null,
-): Promise<BusyHandler | null> {
-  const plan = await planSafeFrame(session, header.maxFrame, busy);
-  if (backfilled >= plan.safeFrame) return plan.busy;
+): Promise<{ busy: BusyHandler | null; pin: ReaderPin | null }> {
+  const plan = await planSafeFrame(session, Math.min(header.maxFrame, backfilled + opts.maxFrames), busy);
+  if (backfilled >= plan.safeFrame) return plan;
   const list = backfillList(await session.framePages(backfilled + 1, header.maxFrame), backfilled + 1, plan.safeFrame, header.dbSizePages);
-  if (!(await lockWithBusyHandler(() => session.tryLockReaders([0]), plan.busy))) return plan.busy;
+  if (!(await lockWithBusyHandler(() => session.tryLockReaders([0]), plan.busy))) {
+    return { busy: plan.busy, pin: { slot: 0, frame: backfilled } };
+  }
   try {
     await session.writeBackfillAttempted(plan.safeFrame);
     if (opts.sync) await files.wal.sync('data');
@@ -144,5 +195,5 @@ async function backfill(
   } finally {
     await session.unlockReaders([0]);
   }
-  return plan.busy;
+  return plan;
 }

@@ -5,10 +5,11 @@
  * `ERR_CHECKPOINT_ABORTED`: the caller's `AbortSignal` fired. `ERR_CHECKPOINT_CORRUPT`: the
  * database, its WAL and its wal-index disagree (SQLite's `SQLITE_CORRUPT`).
  * `ERR_CHECKPOINT_LOCKED`: another connection holds the database file's locks so that a new
- * connection cannot join (SQLite's "database is locked").
+ * connection cannot join (SQLite's "database is locked"). `ERR_CHECKPOINT_LOCK_BUDGET`: a
+ * scheduler's lock budget is not below the busy timeout it must protect.
  * @public
  */
-export type CheckpointErrorCode = 'ERR_CHECKPOINT_ABORTED' | 'ERR_CHECKPOINT_CORRUPT' | 'ERR_CHECKPOINT_LOCKED';
+export type CheckpointErrorCode = 'ERR_CHECKPOINT_ABORTED' | 'ERR_CHECKPOINT_CORRUPT' | 'ERR_CHECKPOINT_LOCKED' | 'ERR_CHECKPOINT_LOCK_BUDGET';
 
 /**
  * Base class of every error `@litewal/checkpoint` throws; branch on {@link CheckpointError.code}.
@@ -90,5 +91,33 @@ export class CheckpointLockedError extends CheckpointError {
     readonly path: string,
   ) {
     super('ERR_CHECKPOINT_LOCKED', `${path}: database is locked (another connection holds its PENDING or EXCLUSIVE lock)`);
+  }
+}
+
+/**
+ * A {@link CheckpointScheduler}'s lock budget is not a positive number below the busy timeout:
+ * a checkpoint could then hold locks until the other connections' busy handlers gave up.
+ * @public
+ */
+export class CheckpointLockBudgetError extends CheckpointError {
+  /** The class name, `'CheckpointLockBudgetError'`. */
+  static override name = 'CheckpointLockBudgetError';
+  /** The class name, `'CheckpointLockBudgetError'` (survives minification and duplicate package copies). */
+  override readonly name: string = 'CheckpointLockBudgetError';
+
+  /**
+   * @param lockBudgetMs - the budget asked for
+   * @param busyTimeoutMs - the busy timeout it must stay below
+   */
+  constructor(
+    /** The budget asked for, in milliseconds. */
+    readonly lockBudgetMs: number,
+    /** The busy timeout it must stay below, in milliseconds. */
+    readonly busyTimeoutMs: number,
+  ) {
+    super(
+      'ERR_CHECKPOINT_LOCK_BUDGET',
+      `lockBudgetMs must be above 0 and below busyTimeoutMs ${busyTimeoutMs}, got ${lockBudgetMs}`,
+    );
   }
 }

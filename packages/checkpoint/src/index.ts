@@ -27,6 +27,11 @@
  * });
  * console.log(formatCheckpointResult(result)); // '0|0|0': everything copied, app.db-wal is 0 bytes
  * ```
+ *
+ * {@link CheckpointScheduler} decides when and how far to checkpoint (a commit threshold, a WAL
+ * size past which it truncates, a lock budget below the busy timeout) and reports outcomes an
+ * application can act on (`nothing-pending`, `completed`, `partial`, `pinned` with the read mark
+ * and its holder, `busy`), counted in `@litewal/telemetry`.
  * @packageDocumentation
  */
 export { checkpoint, type CheckpointFiles } from './checkpoint.js';
@@ -35,8 +40,18 @@ export {
   CheckpointAbortedError,
   CheckpointCorruptError,
   CheckpointError,
+  CheckpointLockBudgetError,
   CheckpointLockedError,
   type CheckpointErrorCode,
 } from './errors.js';
 export type { CheckpointMode, CheckpointOptions, CheckpointProgress, Synchronous } from './options.js';
 export { formatCheckpointResult, type CheckpointResult } from './result.js';
+export { CheckpointScheduler } from './scheduler.js';
+export {
+  CHECKPOINT_OUTCOMES,
+  type CheckpointDatabase,
+  type CheckpointOutcome,
+  type CheckpointOutcomeKind,
+  type CheckpointPin,
+  type CheckpointSchedulerOptions,
+} from './scheduler-options.js';

@@ -56,6 +56,15 @@ export interface CheckpointOptions {
    * @defaultValue `'normal'`
    */
   readonly synchronous?: Synchronous;
+  /**
+   * The most frames past nBackfill that this checkpoint may copy: a bounded step. The copy stops
+   * at frame nBackfill + maxFrames as if a reader's read mark stood there (nBackfill advances to
+   * it, the database is not synced, the log is not reset), so a later checkpoint carries on where
+   * this one stopped. FULL, RESTART and TRUNCATE report busy when the bound left frames uncopied.
+   * A positive integer.
+   * @defaultValue no bound
+   */
+  readonly maxFrames?: number;
   /** Called after each write to the database file with the pages written so far. */
   readonly onProgress?: (progress: CheckpointProgress) => void;
   /**
@@ -70,6 +79,8 @@ export interface ResolvedOptions {
   readonly mode: CheckpointMode;
   readonly busyTimeoutMs: number;
   readonly sync: boolean;
+  /** {@link CheckpointOptions.maxFrames}; Infinity when unbounded. */
+  readonly maxFrames: number;
   readonly onProgress: ((progress: CheckpointProgress) => void) | undefined;
   readonly signal: AbortSignal | undefined;
 }
@@ -80,7 +91,7 @@ const SYNCHRONOUS: readonly Synchronous[] = ['off', 'normal', 'full'];
 /**
  * Applies the defaults of {@link CheckpointOptions}.
  * @throws TypeError for an unknown mode or synchronous setting; RangeError for a busy timeout
- * that is not a non-negative finite number.
+ * that is not a non-negative finite number or a maxFrames that is not a positive integer.
  * @internal
  */
 export function resolveOptions(options: CheckpointOptions): ResolvedOptions {
@@ -94,5 +105,9 @@ export function resolveOptions(options: CheckpointOptions): ResolvedOptions {
   if (!Number.isFinite(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError(`busyTimeoutMs must be a non-negative number of milliseconds, got ${busyTimeoutMs}`);
   }
-  return { mode, busyTimeoutMs, sync: synchronous !== 'off', onProgress: options.onProgress, signal: options.signal };
+  const maxFrames = options.maxFrames ?? Number.POSITIVE_INFINITY;
+  if (maxFrames !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxFrames) && maxFrames > 0)) {
+    throw new RangeError(`maxFrames must be a positive integer, got ${maxFrames}`);
+  }
+  return { mode, busyTimeoutMs, sync: synchronous !== 'off', maxFrames, onProgress: options.onProgress, signal: options.signal };
 }

@@ -10,18 +10,33 @@ export interface SafeFrame {
   readonly safeFrame: number;
   /** The busy handler for the rest of the checkpoint: null once a reader held a mark back. */
   readonly busy: BusyHandler | null;
+  /** The read mark that set mxSafeFrame, when a reader holding it kept the copy short of the limit. */
+  readonly pin: ReaderPin | null;
 }
 
 /**
- * The first step of SQLite's walCheckpoint: mxSafeFrame starts at mxFrame; each read mark 1..4
+ * A read mark held by a reader, which keeps a checkpoint from copying frames past it.
+ * @internal
+ */
+export interface ReaderPin {
+  /** The read mark, 0..4 (0: a reader of the database file alone, which blocks any copy). */
+  readonly slot: number;
+  /** The mark's frame: the reader's snapshot ends there. */
+  readonly frame: number;
+}
+
+/**
+ * The first step of SQLite's walCheckpoint: mxSafeFrame starts at `limit` (mxFrame, or less for a
+ * bounded step); each read mark 1..4
  * below it is either taken over (READ(i) exclusive: mark 1 is raised to mxSafeFrame, the others
  * freed) or, when a reader holds it, lowers mxSafeFrame to that mark, after which the busy
  * handler is no longer used.
  * @internal
  */
-export async function planSafeFrame(session: WalIndexCheckpoint, maxFrame: number, busy: BusyHandler | null): Promise<SafeFrame> {
-  let safeFrame = maxFrame;
+export async function planSafeFrame(session: WalIndexCheckpoint, limit: number, busy: BusyHandler | null): Promise<SafeFrame> {
+  let safeFrame = limit;
   let handler = busy;
+  let pin: ReaderPin | null = null;
   for (let slot = 1; slot < WAL_INDEX_READ_MARK_COUNT; slot++) {
     const mark = (await session.readCheckpointInfo()).readMarks[slot] as number;
     if (mark >= safeFrame) continue;
@@ -31,7 +46,8 @@ export async function planSafeFrame(session: WalIndexCheckpoint, maxFrame: numbe
     } else {
       safeFrame = mark;
       handler = null;
+      pin = { slot, frame: mark };
     }
   }
-  return { safeFrame, busy: handler };
+  return { safeFrame, busy: handler, pin };
 }
