@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { integrityCheck, makeTempDir, removeTempDir, runSqlite3, sqliteRead } from '@litewal/sqlite-fixtures';
+import { LiveSqlite3, integrityCheck, makeTempDir, removeTempDir, runSqlite3, sqliteRead } from '@litewal/sqlite-fixtures';
 import { Telemetry } from '@litewal/telemetry';
 import { NodeVfs } from '@litewal/vfs';
 import { WalFile } from '@litewal/wal-file';
@@ -237,6 +237,29 @@ describe('Database.checkpoint', () => {
     expect(await counters(table)).toEqual([40]);
     expect((await runSqlite3(table.db, 'PRAGMA integrity_check;', { args: ['-readonly'] })).trim()).toBe('ok');
     await db.close();
+  });
+  it('reports an auto-checkpoint pinned by a live sqlite3 reader, and completes once it has gone', async () => {
+    const table = await makeCounterTable(dir, 'pinned.db', 1);
+    const db = await openDatabase(table.db, { autoCheckpoint: 4 });
+    const reader = await LiveSqlite3.open(table.db);
+    try {
+      for (let i = 1; i <= 3; i++) await db.write((txn) => incrementCounter(txn, table, 1));
+      // An open read transaction: its read mark stays at frame 3 while litewal commits past it.
+      expect((await reader.query('BEGIN; SELECT v FROM t WHERE id = 1;')).trim()).not.toBe('');
+      for (let i = 4; i <= 12; i++) await db.write((txn) => incrementCounter(txn, table, 1));
+      const pinned = db.telemetry.events().filter((e) => e.kind === 'database.checkpoint' && e.fields['outcome'] === 'pinned');
+      expect(pinned.length).toBeGreaterThanOrEqual(1);
+      expect(pinned[0]?.fields).toMatchObject({ trigger: 'auto', pinnedFrame: 3, pinnedBy: 'live process' });
+      expect(db.metrics().counters.litewal_checkpoint_outcome_pinned).toBeGreaterThanOrEqual(1);
+      await reader.query('COMMIT;');
+    } finally {
+      await reader.close();
+    }
+    for (let i = 13; i <= 20; i++) await db.write((txn) => incrementCounter(txn, table, 1));
+    expect(db.metrics().counters.litewal_checkpoint_outcome_completed).toBeGreaterThanOrEqual(1);
+    expect(await counters(table)).toEqual([20]);
+    await db.close();
+    expect(await integrityCheck(table.db)).toBe('ok');
   });
 });
 

@@ -1,9 +1,15 @@
-import { checkpoint, type CheckpointMode, type CheckpointResult } from '@litewal/checkpoint';
+import { checkpoint, CheckpointScheduler, type CheckpointMode, type CheckpointOutcome, type CheckpointResult } from '@litewal/checkpoint';
 import type { VfsFile } from '@litewal/vfs';
 import type { WalIndex, WalIndexHeader } from '@litewal/wal-index';
 import { errorCode } from './internal/error-codes.js';
 import type { DatabaseMetrics } from './internal/metrics.js';
 import type { DatabaseSynchronous } from './options.js';
+
+/**
+ * The auto-checkpoint's lock budget is a quarter of the busy timeout, and never under a quarter of
+ * this (a busy timeout of 0 must not leave the scheduler a budget of 0).
+ */
+const MIN_SCHEDULER_TIMEOUT_MS = 100;
 
 /** READ(1)..READ(4): the locks of readers that use the WAL. */
 const WAL_READERS = [1, 2, 3, 4] as const;
@@ -20,14 +26,77 @@ export class CheckpointRunner {
   readonly #synchronous: DatabaseSynchronous;
   readonly #busyTimeoutMs: number;
   readonly #metrics: DatabaseMetrics;
+  /** The auto-checkpoint: when a run is due, its mode, bound and outcome (null: auto-checkpoints off). */
+  readonly #scheduler: CheckpointScheduler | null;
 
-  constructor(index: WalIndex, db: VfsFile, wal: VfsFile, synchronous: DatabaseSynchronous, busyTimeoutMs: number, metrics: DatabaseMetrics) {
+  constructor(
+    index: WalIndex,
+    db: VfsFile,
+    wal: VfsFile,
+    options: { readonly synchronous: DatabaseSynchronous; readonly busyTimeoutMs: number; readonly autoCheckpoint: number },
+    metrics: DatabaseMetrics,
+  ) {
     this.#index = index;
     this.#db = db;
     this.#wal = wal;
-    this.#synchronous = synchronous;
-    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#synchronous = options.synchronous;
+    this.#busyTimeoutMs = options.busyTimeoutMs;
     this.#metrics = metrics;
+    this.#scheduler =
+      options.autoCheckpoint === 0
+        ? null
+        : new CheckpointScheduler(
+            { index, db, wal },
+            {
+              busyTimeoutMs: Math.max(options.busyTimeoutMs, MIN_SCHEDULER_TIMEOUT_MS),
+              thresholdFrames: options.autoCheckpoint,
+              synchronous: options.synchronous,
+              telemetry: metrics.telemetry,
+            },
+          );
+  }
+
+  /** Notes a published commit; true when an auto-checkpoint is due (no I/O). */
+  noteCommit(maxFrame: number): boolean {
+    return this.#scheduler?.noteCommit(maxFrame) ?? false;
+  }
+
+  /**
+   * The auto-checkpoint: the scheduler's run (PASSIVE, a bounded PASSIVE step within the lock
+   * budget, or TRUNCATE once the WAL file passes its size limit), recorded in the telemetry.
+   */
+  async auto(): Promise<CheckpointOutcome | null> {
+    const scheduler = this.#scheduler;
+    if (scheduler === null) return null;
+    const m = this.#metrics;
+    let outcome: CheckpointOutcome;
+    try {
+      outcome = await scheduler.run();
+    } catch (error) {
+      m.checkpointErrors.inc();
+      m.telemetry.event('database.checkpoint-failed', { mode: 'auto', trigger: 'auto', error: String(error) });
+      throw error;
+    }
+    const { result } = outcome;
+    if (result !== null) {
+      if (m.telemetry.timing) m.checkpointUs.record(outcome.durationMs * 1000);
+      m.checkpoints.inc();
+      if (result.busy === 1) m.checkpointsBusy.inc();
+      if (result.log >= 0) {
+        m.logFrames.set(result.log);
+        m.checkpointedFrames.set(result.checkpointed);
+      }
+    }
+    m.telemetry.event('database.checkpoint', {
+      mode: outcome.mode,
+      trigger: 'auto',
+      outcome: outcome.outcome,
+      framesBackfilled: outcome.framesBackfilled,
+      framesPending: outcome.framesPending,
+      ...(outcome.pinnedBy === undefined ? {} : { pinnedReadMark: outcome.pinnedBy.readMark, pinnedFrame: outcome.pinnedBy.frame, pinnedBy: outcome.pinnedBy.holder }),
+      ...(outcome.busyOn === undefined ? {} : { busyOn: outcome.busyOn }),
+    });
+    return outcome;
   }
 
   /** One checkpoint with `@litewal/checkpoint`, recorded in the telemetry. */

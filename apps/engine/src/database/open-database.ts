@@ -79,7 +79,7 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
     const wal = await vfs.open(walPath);
     opened.push(wal);
 
-    const checkpoints = new CheckpointRunner(checkpointIndex, db, wal, synchronous, busyTimeoutMs, metrics);
+    const checkpoints = new CheckpointRunner(checkpointIndex, db, wal, { synchronous, busyTimeoutMs, autoCheckpoint: opts.autoCheckpoint }, metrics);
     writer = new Writer({
       index: writerIndex,
       sink,
@@ -89,7 +89,6 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
       wal,
       pageSize,
       busyTimeoutMs,
-      autoCheckpoint: opts.autoCheckpoint,
       cachePages: opts.cachePages,
       metrics,
     });

@@ -36,8 +36,11 @@ export interface DatabaseOptions {
   readonly synchronous?: DatabaseSynchronous;
   /**
    * Auto-checkpoint threshold in frames, as SQLite's `PRAGMA wal_autocheckpoint`: once a commit
-   * leaves the log at least this long, a PASSIVE checkpoint runs after that commit (off its
-   * critical path). 0 turns auto-checkpoints off.
+   * leaves the log at least this long, a checkpoint runs after that commit (off its critical
+   * path), chosen by `@litewal/checkpoint`'s `CheckpointScheduler`: PASSIVE, cut into bounded
+   * steps when its estimated copy time passes a quarter of `busyTimeoutMs` (new transactions wait
+   * meanwhile), TRUNCATE once the WAL file passes 64 MiB. Its outcome is in the metrics
+   * (`litewal_checkpoint_outcome_*`) and the `database.checkpoint` event. 0 turns auto-checkpoints off.
    * @defaultValue 1000
    */
   readonly autoCheckpoint?: number;

@@ -33,7 +33,6 @@ export interface WriterParts {
   readonly wal: VfsFile;
   readonly pageSize: number;
   readonly busyTimeoutMs: number;
-  readonly autoCheckpoint: number;
   readonly cachePages: number;
   readonly metrics: DatabaseMetrics;
 }
@@ -77,8 +76,8 @@ type LockState = 'none' | 'snapshot' | 'write';
  * The lock is released once no transaction is staged or in flight, on the next turn of the event
  * loop (so that a writer awaiting each commit keeps it), letting other connections write. It is
  * also released for checkpoints: an auto-checkpoint pauses new transactions, drains the pipeline
- * and runs PASSIVE with no lock held by this connection, so that its read mark does not hold the
- * copy back, and the next transaction restarts the log when every frame was copied.
+ * and runs the checkpoint scheduler with no lock held by this connection, so that its read mark
+ * does not hold the copy back, and the next transaction restarts the log when every frame was copied.
  * @internal
  */
 export class Writer {
@@ -115,8 +114,6 @@ export class Writer {
   /** The cause of the latest group failure, kept after the failure has settled. */
   #lastFailureCause: unknown = undefined;
   #checkpointDue = false;
-  /** mxFrame when the last auto-checkpoint ran (0 after a restart): the next is due this many frames later. */
-  #checkpointBase = 0;
   #release: NodeJS.Immediate | null = null;
   #closed = false;
 
@@ -224,9 +221,7 @@ export class Writer {
     m.logFrames.set(header.maxFrame);
     this.#cacheHeader = header;
     this.#durablePageCount = commitSize;
-    if (header.maxFrame < this.#checkpointBase) this.#checkpointBase = 0;
-    const { autoCheckpoint } = this.#parts;
-    if (autoCheckpoint > 0 && header.maxFrame - this.#checkpointBase >= autoCheckpoint) this.#checkpointDue = true;
+    if (this.#parts.checkpoints.noteCommit(header.maxFrame)) this.#checkpointDue = true;
   }
 
   async #flush(transactions: readonly TransactionFrames[]): Promise<FlushResult> {
@@ -277,9 +272,8 @@ export class Writer {
     await this.#releaseLock();
     this.#checkpointDue = false;
     try {
-      this.#checkpointBase = (await this.#parts.checkpoints.run('passive', 'auto')).log;
+      await this.#parts.checkpoints.auto();
     } catch (error) {
-      this.#checkpointBase = this.#cacheHeader?.maxFrame ?? 0;
       this.#metrics.telemetry.event('database.background-error', { task: 'auto-checkpoint', error: String(error) });
     }
   }
@@ -313,7 +307,6 @@ export class Writer {
   /** Points the WAL at frame 1 after the wal-index header was restarted (still under the restart's locks). */
   async #restarted(before: WalIndexHeader, after: WalIndexHeader): Promise<void> {
     await this.#parts.sink.wal.reset();
-    this.#checkpointBase = 0;
     if (sameHeader(before, this.#cacheHeader)) this.#cacheHeader = after;
     this.#metrics.telemetry.event('database.wal-restart', { frames: before.maxFrame });
   }
