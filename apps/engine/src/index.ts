@@ -6,7 +6,8 @@
  * durable write transactions through group commit (one WAL write and one sync per group),
  * snapshots, checkpoints and metrics, shared with live `sqlite3` processes through SQLite's own
  * lock protocol. {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's
- * header and its valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the
+ * header and its valid prefix exactly as SQLite computes it, live against stale frames, the `-shm`
+ * with the locks held right now, and a diagnosis in words) and {@link recoverDatabase} the
  * wal-index rebuild behind `litewal recover`.
  *
  * @example
@@ -44,6 +45,12 @@ export {
   type DatabaseErrorCode,
   type EngineErrorCode,
 } from './errors.js';
-export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
+export type { DatabaseFileInspection } from './inspect/database-check.js';
+export type { Diagnosis, DiagnosisCode } from './inspect/diagnose.js';
+export { inspectWal, type InspectReport } from './inspect/inspect-wal.js';
+export type { ShmHeaderCopy, ShmInspection, ShmLockReport, ShmReadMark } from './inspect/shm-inspection.js';
+export type { ShmLockState } from './inspect/shm-locks.js';
+export type { WalSpace } from './inspect/wal-space.js';
+export type { WalInspection } from './inspect/wal-summary.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
 export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';
