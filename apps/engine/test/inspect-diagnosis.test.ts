@@ -240,7 +240,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
     const before = await directoryState(sub);
     await chmod(sub, 0o555);
     try {
-      for (const argv of [['inspect', files.db], ['inspect', files.db, '--json'], ['inspect', files.wal]]) {
+      for (const argv of [['inspect', files.db], ['inspect', files.db, '--json'], ['history', files.db, '--json'], ['inspect', files.wal]]) {
         const { code, err } = await run(argv);
         expect([argv, code, err]).toEqual([argv, 0, '']);
       }
