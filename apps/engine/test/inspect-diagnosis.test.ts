@@ -76,6 +76,19 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
     );
   });
 
+  it('finds a stale WAL whose page size differs from the database file beside it', async () => {
+    const sub = await subdir();
+    const files = await makeWalDatabase({ dir: sub, name: 'app.db', pageSize: 4096 });
+    const other = join(sub, 'other.db');
+    await runSqlite3(other, ['PRAGMA page_size=1024;', 'PRAGMA journal_mode=WAL;', 'CREATE TABLE x(a);']);
+    await copyFile(other, files.db);
+    const report = await inspectWal(files.db);
+    expect(report.database).toMatchObject({ journal: 'wal', pageSize: 1024 });
+    expect(message(report, 'stale-wal')).toMatch(
+      /app\.db has 1024-byte pages but .*app\.db-wal has 4096-byte pages: the WAL belongs to another database and SQLite will report the database as corrupt/,
+    );
+  });
+
   it('finds a WAL beside an empty database, which SQLite would delete', async () => {
     const sub = await subdir();
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });

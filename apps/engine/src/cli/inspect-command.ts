@@ -1,5 +1,5 @@
-import { formatBytes } from '../inspect/diagnose.js';
 import { inspectWal, type InspectReport } from '../inspect/inspect-wal.js';
+import { formatBytes } from '../inspect/words.js';
 import type { WalInspection } from '../inspect/wal-summary.js';
 import { EngineError } from '../errors.js';
 import { parseArgs } from './args.js';

@@ -2,6 +2,7 @@ import type { DatabaseFileInspection } from './database-check.js';
 import type { ShmInspection } from './shm-inspection.js';
 import type { WalSpace } from './wal-space.js';
 import type { WalInspection } from './wal-summary.js';
+import { formatBytes, plural } from './words.js';
 
 /**
  * The stable codes of {@link Diagnosis}; they are a contract of `litewal inspect --json`.
@@ -55,22 +56,6 @@ export interface Diagnosis {
 /** Frames beyond what the WAL needs before it counts as deep: SQLite's default auto-checkpoint size. */
 const DEEP_EXCESS_FRAMES = 1000;
 
-/** Bytes as a short human figure: `812 B`, `4.1 MB`, `5.4 GB` (decimal units). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** What the files of a database say, put into words. */
 export interface DiagnosisInput {
   readonly wal: WalInspection;
@@ -123,7 +108,7 @@ export function diagnose({ wal, space, shm, database }: DiagnosisInput): Diagnos
   const excessFrames = frameBytes === 0 ? 0 : Math.floor(wal.bytes / frameBytes) - needed;
   if (frameBytes > 0 && excessFrames >= DEEP_EXCESS_FRAMES && needed * 4 <= excessFrames) {
     const pending = space.pendingFrames === null ? `${plural(committed, 'committed frame')} (unknown how many are in the database)` : plural(space.pendingFrames, 'frame');
-    add('wal-deep', `WAL is ${formatBytes(wal.bytes)} with ${pending} pending: ${truncate}; ${space.safeToTruncateBytes === wal.bytes ? 'run `litewal checkpoint <db> --mode truncate` to shrink it to 0 bytes' : 'checkpoint with `litewal checkpoint <db> --mode truncate` once no reader pins it'}, or set PRAGMA journal_size_limit`);
+    add('wal-deep', `WAL is ${formatBytes(wal.bytes)} with ${pending} pending: ${truncate}; run \`litewal checkpoint ${database?.path ?? '<db>'} --mode truncate\` to ${space.safeToTruncateBytes === wal.bytes ? '' : 'copy the pending frames and '}shrink it to 0 bytes (it reports busy while a reader pins the log), or set PRAGMA journal_size_limit`);
   }
   if (out.length === 0) {
     const pending = space.pendingFrames === null ? '' : `, ${space.pendingFrames} pending`;

@@ -3,6 +3,7 @@ import type { Vfs } from '@litewal/vfs';
 import { frameLayout, scanFrameHeaders } from './frame-scan.js';
 import type { ShmInspection } from './shm-inspection.js';
 import type { WalInspection } from './wal-summary.js';
+import { plural } from './words.js';
 
 /**
  * The `space` object of `litewal inspect --json`: which bytes of the WAL still matter.
@@ -76,7 +77,7 @@ export async function measureWalSpace(vfs: Vfs, wal: WalInspection, shm: ShmInsp
       pendingFrames === null
         ? 'bytes after the last commit frame: no -shm that describes this WAL tells which committed frames are in the database'
         : pendingFrames > 0
-          ? `bytes after the last commit frame: ${pendingFrames} committed frames are not in the database yet`
+          ? `bytes after the last commit frame: ${plural(pendingFrames, 'committed frame')} ${pendingFrames === 1 ? 'is' : 'are'} not in the database yet`
           : `bytes after the last commit frame: a process holds a lock on the -shm${who}`;
   } else {
     safeToTruncateReason = `a writer holds the WAL write lock and may be appending right now`;
