@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -201,6 +201,28 @@ describe('litewal history', () => {
     const human = await run(['history', files.wal]);
     expect(human.out).toMatch(/zeroed salts, salts 0 0/);
     expect(human.out).toContain(`torn: ${history.trailingBytes} bytes of a partial frame at the end\n`);
+  });
+
+  it('reads a WAL given by a path without -wal, and one whose header SQLite rejects', async () => {
+    const sub = await subdir();
+    const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
+    const loose = join(sub, 'evidence.bin');
+    await copyFile(files.wal, loose);
+    const history = await walHistory(loose);
+    expect(history.commits).toEqual(DEFAULT_COMMITS);
+    const report = await inspectWal(loose);
+    expect([report.shm, report.database]).toEqual([null, null]);
+    expect(report.diagnosis.map((d) => d.code)).toEqual(['healthy']);
+
+    await flipBit(loose, 8); // the page size field: the header checksum fails
+    expect(await walHistory(loose)).toMatchObject({
+      wal: { headerValid: false },
+      commits: [],
+      uncommitted: null,
+      break: { frame: 1, reason: 'no-header' },
+      stale: [],
+      beyondBreak: [],
+    });
   });
 
   it('exits 2 on bad usage and unusable input', async () => {

@@ -62,10 +62,12 @@ export interface DiagnosisInput {
   readonly space: WalSpace;
   readonly shm: ShmInspection | null;
   readonly database: DatabaseFileInspection | null;
+  /** Whether a `-shm` was looked for: false for a WAL given by a path that does not end in `-wal`. */
+  readonly shmLookedFor: boolean;
 }
 
 /** Turns an inspection into findings, most serious first; `healthy` when there is none. */
-export function diagnose({ wal, space, shm, database }: DiagnosisInput): Diagnosis[] {
+export function diagnose({ wal, space, shm, database, shmLookedFor }: DiagnosisInput): Diagnosis[] {
   const out: Diagnosis[] = [];
   const add = (code: DiagnosisCode, message: string): void => void out.push({ code, message });
   const committed = wal.frames.committed;
@@ -76,7 +78,7 @@ export function diagnose({ wal, space, shm, database }: DiagnosisInput): Diagnos
   }
   if (database !== null && committed > 0) staleWal(database, wal, committed, add);
   if (shm === null) {
-    add('no-shm', `no -shm beside the WAL: no process has the database open, and SQLite will rebuild the index from the WAL (${plural(committed, 'committed frame')}) on the next open; nothing to do`);
+    if (shmLookedFor) add('no-shm', `no -shm beside the WAL: no process has the database open, and SQLite will rebuild the index from the WAL (${plural(committed, 'committed frame')}) on the next open; nothing to do`);
   } else {
     const { copy1, copy2, agree } = shm.headers;
     if (!copy1.valid || !copy2.valid) {

@@ -30,7 +30,9 @@ export interface InspectReport {
  *
  * @remarks Read-only: it never creates, writes or truncates any file and takes no lasting lock.
  * The `-shm` is read as bytes (never opened as a wal-index, which may write), and each of its
- * eight lock bytes is tested with a non-blocking lock released at once. Locks are open-file
+ * eight lock bytes is tested with a non-blocking lock released at once; a SQLite connection that
+ * asks for the same byte in that instant sees SQLITE_BUSY once (readers retry, writers call their
+ * busy handler; a writer without one fails). Locks are open-file
  * locks; closing a descriptor does not drop them, but in a process that also holds SQLite's own
  * POSIX locks on the same `-shm` (better-sqlite3 in the same process), closing any descriptor of
  * that file drops those POSIX locks: run inspect from another process then.
@@ -50,5 +52,5 @@ export async function inspectWal(path: string, vfs: Vfs = new NodeVfs()): Promis
       ? { nBackfill: shm.nBackfill, nPage: shm.nPage }
       : null;
   const database = stem === null ? null : await inspectDatabaseFile(vfs, stem, walPath, claim);
-  return { wal, space, shm, database, diagnosis: diagnose({ wal, space, shm, database }) };
+  return { wal, space, shm, database, diagnosis: diagnose({ wal, space, shm, database, shmLookedFor: stem !== null }) };
 }
