@@ -30,16 +30,17 @@ function frames(first: number, last: number): string {
 
 function printRun(io: CliIo, run: WalFrameRun, label: string): void {
   const commits = run.commitFrames.map((c) => `${c.frame} (${c.dbSizePages} pages)`).join(', ');
-  io.stdout.write(
-    `  ${frames(run.firstFrame, run.lastFrame)}: ${label}, salts ${run.salt1} ${run.salt2}${run.checkpointSequence === null ? '' : `, checkpoint sequence ${run.checkpointSequence}`}; pages ${pageList(run.pages)}; commit frames ${commits === '' ? 'none' : commits}\n`,
-  );
+  const sequence = run.checkpointSequence === null ? '' : `, checkpoint sequence ${run.checkpointSequence}`;
+  const where = `${frames(run.firstFrame, run.lastFrame)}: ${label}, salts ${run.salt1} ${run.salt2}${sequence}`;
+  io.stdout.write(`  ${where}; pages ${pageList(run.pages)}; commit frames ${commits === '' ? 'none' : commits}\n`);
 }
 
 function printHistory(io: CliIo, h: WalHistory): void {
   const w = h.wal;
-  io.stdout.write(
-    `${w.path} (${w.bytes} bytes): ${w.headerValid ? `page size ${w.pageSize}, checkpoint sequence ${w.checkpointSequence}, salts ${w.salt1} ${w.salt2}` : 'INVALID header: SQLite ignores this whole WAL'}\n`,
-  );
+  const header = w.headerValid
+    ? `page size ${w.pageSize}, checkpoint sequence ${w.checkpointSequence}, salts ${w.salt1} ${w.salt2}`
+    : 'INVALID header: SQLite ignores this whole WAL';
+  io.stdout.write(`${w.path} (${w.bytes} bytes): ${header}\n`);
   io.stdout.write(`commits in the valid prefix: ${h.commits.length}\n`);
   for (const c of h.commits) {
     io.stdout.write(`  commit ${c.commit}: ${frames(c.firstFrame, c.lastFrame)}, database ${c.dbSizePages} pages; pages changed ${pageList(c.pages)}\n`);
