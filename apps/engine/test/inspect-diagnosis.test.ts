@@ -239,6 +239,10 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
       const report = await inspectWal(files.db, vfs);
       expect(report.shm?.lockProbe).toBe('read-only');
       expect(report.shm?.locks.map((l) => l.state)).toEqual(['exclusive', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+      expect(message(report, 'locks-unknown')).toBe(
+        `the -shm could only be opened read-only, so readers' shared locks cannot be seen: read marks below mxFrame 5 (1 = frame 4) may or may not pin a checkpoint; run inspect as a user allowed to open ${files.shm} for writing (it still writes nothing) to know`,
+      );
+      expect(codes(report)).not.toContain('stale-read-mark');
     } finally {
       await holder.close();
     }

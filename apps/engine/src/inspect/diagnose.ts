@@ -17,11 +17,15 @@ import { formatBytes, plural } from './words.js';
  * - `shm-stale`: the `-shm` describes another WAL generation or another end of the log.
  * - `checkpoint-pinned`: a live reader's read mark keeps a checkpoint from copying past a frame.
  * - `stale-read-mark`: a read mark below mxFrame that no process holds: it pins nothing.
+ * - `locks-unknown`: read marks below mxFrame whose READ locks could not be tested for shared
+ *   holders (the `-shm` could only be opened read-only).
  * - `uncommitted-tail`: valid frames after the last commit frame.
  * - `chain-break`: frames with the current salts after the first invalid frame, never read by SQLite.
  * - `torn-frame`: a partial frame at the end of the file.
  * - `stale-tail`: frames of older generations after the valid prefix.
- * - `wal-deep`: the WAL is much larger than what it still needs to hold.
+ * - `wal-deep`: the WAL is much larger than what it still needs to hold: at least 1000 frames
+ *   (SQLite's default auto-checkpoint size) and four fifths of its frames are not needed (not
+ *   pending; without a `-shm` that tells, not committed).
  * - `healthy`: nothing above was found.
  * @public
  */
@@ -34,6 +38,7 @@ export type DiagnosisCode =
   | 'shm-stale'
   | 'checkpoint-pinned'
   | 'stale-read-mark'
+  | 'locks-unknown'
   | 'uncommitted-tail'
   | 'chain-break'
   | 'torn-frame'
@@ -152,5 +157,10 @@ function readMarks(shm: ShmInspection, add: (code: DiagnosisCode, message: strin
     } else if (lock === 'free') {
       add('stale-read-mark', `stale read mark, not held: read mark ${slot} = frame ${mark} (below mxFrame ${mxFrame}) but no process holds its lock, so it pins nothing; the next checkpoint moves past it, nothing to do`);
     }
+  }
+  const unknown = shm.readMarks.filter((m) => m.lock === 'unknown' && m.slot > 0 && m.mark !== null && m.mark < mxFrame);
+  if (unknown.length > 0) {
+    const marks = unknown.map((m) => `${m.slot} = frame ${m.mark}`).join(', ');
+    add('locks-unknown', `the -shm could only be opened read-only, so readers' shared locks cannot be seen: read marks below mxFrame ${mxFrame} (${marks}) may or may not pin a checkpoint; run inspect as a user allowed to open ${shm.path} for writing (it still writes nothing) to know`);
   }
 }
