@@ -144,7 +144,9 @@ function readMarks(shm: ShmInspection, add: (code: DiagnosisCode, message: strin
   if (mxFrame === null) return;
   const backfill = shm.nBackfill ?? 0;
   for (const { slot, mark, lock } of shm.readMarks) {
-    const held = lock === 'shared' || lock === 'exclusive';
+    // Readers hold their READ lock shared; an exclusive holder is a checkpointer or a reader
+    // moving the mark at this instant, which pins nothing for longer than that.
+    const held = lock === 'shared';
     if (slot === 0) {
       if (held && backfill < mxFrame) {
         add('checkpoint-pinned', `checkpoint pinned at frame ${backfill} by read mark 0 (a reader of the database file alone), held by a live process: no frame can be copied until it ends its read transaction; find the long-running reader and commit or close it`);
@@ -153,7 +155,7 @@ function readMarks(shm: ShmInspection, add: (code: DiagnosisCode, message: strin
     }
     if (mark === null || mark >= mxFrame) continue;
     if (held) {
-      add('checkpoint-pinned', `checkpoint pinned at frame ${mark} by read mark ${slot}, held by a live process: frames ${mark + 1}..${mxFrame} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`);
+      add('checkpoint-pinned', `checkpoint pinned at frame ${mark} by read mark ${slot}, held by a live process: ${mark + 1 === mxFrame ? `frame ${mxFrame}` : `frames ${mark + 1}..${mxFrame}`} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`);
     } else if (lock === 'free') {
       add('stale-read-mark', `stale read mark, not held: read mark ${slot} = frame ${mark} (below mxFrame ${mxFrame}) but no process holds its lock, so it pins nothing; the next checkpoint moves past it, nothing to do`);
     }
