@@ -6,12 +6,14 @@
  * durable write transactions through group commit (one WAL write and one sync per group),
  * snapshots, checkpoints and metrics, shared with live `sqlite3` processes through SQLite's own
  * lock protocol. {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's
- * header and its valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the
- * wal-index rebuild behind `litewal recover`.
+ * header and its valid prefix exactly as SQLite computes it, live against stale frames, the `-shm`
+ * with the locks held right now, and a diagnosis in words), {@link walHistory} the read-only frame
+ * history behind `litewal history` (every commit of the valid prefix, then what SQLite ignores)
+ * and {@link recoverDatabase} the wal-index rebuild behind `litewal recover`.
  *
  * @example
  * ```ts
- * import { inspectWal, openDatabase } from '@litewal/engine';
+ * import { inspectWal, openDatabase, walHistory } from '@litewal/engine';
  *
  * const db = await openDatabase('app.db', { synchronous: 'full' });
  * await db.write(async (txn) => {
@@ -26,6 +28,7 @@
  *
  * const { wal } = await inspectWal('app.db'); // reads app.db-wal, writes nothing
  * console.log(wal.frames.committed, wal.stop.reason);
+ * const { commits } = await walHistory('app.db'); // commit N = the N-th commit frame
  * ```
  * @packageDocumentation
  */
@@ -44,6 +47,13 @@ export {
   type DatabaseErrorCode,
   type EngineErrorCode,
 } from './errors.js';
-export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
+export { walHistory, type WalCommit, type WalFrameRun, type WalHistory } from './history/wal-history.js';
+export type { DatabaseFileInspection } from './inspect/database-check.js';
+export type { Diagnosis, DiagnosisCode } from './inspect/diagnose.js';
+export { inspectWal, type InspectReport } from './inspect/inspect-wal.js';
+export type { ShmHeaderCopy, ShmInspection, ShmLockReport, ShmReadMark } from './inspect/shm-inspection.js';
+export type { ShmLockState } from './inspect/shm-locks.js';
+export type { WalSpace } from './inspect/wal-space.js';
+export type { WalInspection } from './inspect/wal-summary.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
 export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';

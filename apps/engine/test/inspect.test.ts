@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCrashedWalDatabase, makeTempDir, makeWalDatabase, removeTempDir } from '@litewal/sqlite-fixtures';
+import { directoryState as snapshot } from './support/directory-state.js';
 import { runCli as run } from './support/run-cli.js';
 import { inspectWal } from '../src/index.js';
 
@@ -16,15 +17,6 @@ afterAll(async () => {
   await removeTempDir(dir);
 });
 
-/** Every file in `dir` with its size and modification time: to show a command wrote nothing. */
-async function snapshot(of: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const name of await readdir(of)) {
-    const s = await stat(join(of, name));
-    result[name] = `${s.size}:${s.mtimeMs}`;
-  }
-  return result;
-}
 
 describe('litewal inspect', () => {
   it('prints the JSON contract for a WAL that SQLite wrote, and writes nothing', async () => {
@@ -34,11 +26,14 @@ describe('litewal inspect', () => {
     const before = await snapshot(sub);
     const { code, out, err } = await run(['inspect', files.db, '--json']);
     expect([code, err]).toEqual([0, '']);
-    const report = JSON.parse(out) as { wal: Record<string, unknown> };
+    const report = JSON.parse(out) as Record<string, unknown>;
     const wal = await readFile(files.wal);
     const view = new DataView(wal.buffer, wal.byteOffset);
-    expect(report).toEqual({
-      wal: {
+    expect(Object.keys(report)).toEqual(['wal', 'space', 'shm', 'database', 'diagnosis']);
+    const salt1 = view.getUint32(16);
+    const salt2 = view.getUint32(20);
+    // The fields of the first release, unchanged.
+    expect(report['wal']).toEqual({
         path: files.wal,
         bytes: wal.length,
         magic: '0x377f0682',
@@ -46,15 +41,64 @@ describe('litewal inspect', () => {
         version: 3007000,
         pageSize: 4096,
         checkpointSequence: 0,
-        salt1: view.getUint32(16),
-        salt2: view.getUint32(20),
+        salt1,
+        salt2,
         headerValid: true,
         frames: { chained: 5, committed: 5, commits: 4, uncommittedTail: 0 },
         lastCommit: { frame: 5, dbSizePages: 2 },
         stop: { frame: 6, reason: 'end-of-file' },
         distinctPages: 2,
-      },
     });
+    expect(report['space']).toEqual({
+      frameBytes: 4120,
+      liveFrames: 5,
+      pendingFrames: 5,
+      uncommittedFrames: 0,
+      staleFrames: 0,
+      brokenFrames: 0,
+      trailingBytes: 0,
+      safeToTruncateBytes: 0,
+      safeToTruncateReason: 'bytes after the last commit frame: 5 committed frames are not in the database yet',
+    });
+    const header = { change: 4, mxFrame: 5, nPage: 2, pageSize: 4096, salt1, salt2 };
+    expect(report['shm']).toEqual({
+      path: files.shm,
+      bytes: 32768,
+      headers: { copy1: { valid: true, problem: null, header }, copy2: { valid: true, problem: null, header }, agree: true },
+      mxFrame: 5,
+      nPage: 2,
+      nBackfill: 0,
+      nBackfillAttempted: 0,
+      readMarks: [
+        { slot: 0, mark: 0, lock: 'free' },
+        { slot: 1, mark: 4, lock: 'free' },
+        { slot: 2, mark: null, lock: 'free' },
+        { slot: 3, mark: null, lock: 'free' },
+        { slot: 4, mark: null, lock: 'free' },
+      ],
+      locks: ['write', 'checkpoint', 'recover', 'read-0', 'read-1', 'read-2', 'read-3', 'read-4'].map((name, i) => ({
+        name,
+        offset: 120 + i,
+        state: 'free',
+      })),
+      lockProbe: 'read-write',
+      matchesWal: true,
+    });
+    expect(report['database']).toEqual({
+      path: files.db,
+      bytes: 4096,
+      pageSize: 4096,
+      journal: 'wal',
+      backfilledPagesDiffering: null,
+      backfilledPagesCompared: 0,
+    });
+    expect(report['diagnosis']).toEqual([
+      {
+        code: 'stale-read-mark',
+        message:
+          'stale read mark, not held: read mark 1 = frame 4 (below mxFrame 5) but no process holds its lock, so it pins nothing; the next checkpoint moves past it, nothing to do',
+      },
+    ]);
     expect(await snapshot(sub)).toEqual(before);
   });
 
@@ -85,6 +129,11 @@ describe('litewal inspect', () => {
     const { wal } = await inspectWal(path);
     expect(wal).toMatchObject({ headerValid: false, magic: '0x377f0699', stop: { frame: 1, reason: 'no-header' } });
     expect(wal.frames.committed).toBe(0);
+    const { diagnosis } = await inspectWal(path);
+    expect(diagnosis[0]).toEqual({
+      code: 'wal-header-invalid',
+      message: `the WAL header is invalid (magic 0x377f0699): SQLite ignores all 568 B of ${path}; move it aside if you want to keep it as evidence, SQLite will not read it`,
+    });
   });
 
   it.each([

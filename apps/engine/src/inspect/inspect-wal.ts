@@ -1,107 +1,56 @@
-import { WAL_HEADER_BYTES } from '@litewal/checksum';
 import { NodeVfs, type Vfs } from '@litewal/vfs';
-import { WalFile, type WalStopReason } from '@litewal/wal-file';
+import { inspectDatabaseFile, type DatabaseFileInspection } from './database-check.js';
+import { diagnose, type Diagnosis } from './diagnose.js';
 import { locateWal } from './locate-wal.js';
+import { inspectShm, type ShmInspection } from './shm-inspection.js';
+import { measureWalSpace, type WalSpace } from './wal-space.js';
+import { summarizeWal, type WalInspection } from './wal-summary.js';
 
 /**
- * The `wal` object of `litewal inspect --json`; the field names are a fixed contract.
- * @remarks Header fields are read as raw big-endian u32s even when the header is invalid, and are
- * null when the file is too short to hold them.
- * @public
- */
-export interface WalInspection {
-  /** The WAL file inspected. */
-  readonly path: string;
-  /** Its size in bytes. */
-  readonly bytes: number;
-  /** The magic as `0x` and 8 hex digits. */
-  readonly magic: string | null;
-  /** Checksum word order the magic selects. */
-  readonly byteOrder: 'little' | 'big' | null;
-  /** Format version (3007000 in every valid WAL). */
-  readonly version: number | null;
-  /** Page size in bytes. */
-  readonly pageSize: number | null;
-  /** Checkpoint sequence: +1 on every reset of the log. */
-  readonly checkpointSequence: number | null;
-  /** Salt-1 of the current generation. */
-  readonly salt1: number | null;
-  /** Salt-2 of the current generation. */
-  readonly salt2: number | null;
-  /** Whether SQLite would accept the header (magic, version, page size, checksum). */
-  readonly headerValid: boolean;
-  /** Frame counts of the valid prefix. */
-  readonly frames: {
-    /** Frames that pass salt, page and checksum checks before the first failure. */
-    readonly chained: number;
-    /** The last valid commit frame (SQLite's mxFrame). */
-    readonly committed: number;
-    /** Commit frames within 1..committed. */
-    readonly commits: number;
-    /** Valid frames after the last commit: a transaction that never committed. */
-    readonly uncommittedTail: number;
-  };
-  /** The last commit in the valid prefix and the database size it records, or null when there is none. */
-  readonly lastCommit: { readonly frame: number; readonly dbSizePages: number } | null;
-  /** The first frame outside the valid prefix and why the scan stopped there. */
-  readonly stop: { readonly frame: number; readonly reason: WalStopReason };
-  /** Distinct page numbers in frames 1..committed. */
-  readonly distinctPages: number;
-}
-
-/**
- * What `litewal inspect` reports.
+ * What `litewal inspect` reports; with `--json` it prints this object.
  * @public
  */
 export interface InspectReport {
   /** The WAL's header, valid prefix and stop reason. */
   readonly wal: WalInspection;
+  /** Live, pending and stale frames, and how many bytes could be truncated safely. */
+  readonly space: WalSpace;
+  /** The `-shm` decoded, with the lock bytes held right now; null when there is no `-shm`. */
+  readonly shm: ShmInspection | null;
+  /** The database file beside the WAL; null when there is none (a WAL given alone). */
+  readonly database: DatabaseFileInspection | null;
+  /** The verdict: findings with stable codes, most serious first; never empty. */
+  readonly diagnosis: readonly Diagnosis[];
 }
 
 /**
- * Inspects the WAL of a database (`<db>-wal`) or a WAL file given directly, without writing
- * anything: the header, the valid prefix exactly as SQLite computes it and why the scan stopped.
+ * Inspects the WAL of a database (`<db>-wal`) or a WAL file given directly, and explains it: the
+ * header and the valid prefix exactly as SQLite computes it, live frames against stale bytes, the
+ * `-shm` decoded with the lock bytes held right now, and a verdict in words.
+ *
+ * @remarks Read-only: it never creates, writes or truncates any file and takes no lasting lock.
+ * The `-shm` is read as bytes (never opened as a wal-index, which may write), and each of its
+ * eight lock bytes is tested with a non-blocking lock released at once; a SQLite connection that
+ * asks for the same byte in that instant sees SQLITE_BUSY once (readers retry, writers call their
+ * busy handler; a writer without one fails). Locks are open-file
+ * locks; closing a descriptor does not drop them, but in a process that also holds SQLite's own
+ * POSIX locks on the same `-shm` (better-sqlite3 in the same process), closing any descriptor of
+ * that file drops those POSIX locks: run inspect from another process then.
  * @throws `EngineError` `ERR_ENGINE_INPUT` when the path holds no usable WAL.
  * @public
  */
 export async function inspectWal(path: string, vfs: Vfs = new NodeVfs()): Promise<InspectReport> {
   const walPath = await locateWal(path);
-  const wal = await WalFile.open(vfs, walPath, { readOnly: true });
-  try {
-    const raw = new Uint8Array(WAL_HEADER_BYTES);
-    const got = wal.recovery.bytes >= 4 ? await readRaw(vfs, walPath, raw) : 0;
-    const view = new DataView(raw.buffer);
-    const field = (offset: number): number | null => (offset + 4 <= got ? view.getUint32(offset, false) : null);
-    const magic = field(0);
-    const r = wal.recovery;
-    return {
-      wal: {
-        path: walPath,
-        bytes: r.bytes,
-        magic: magic === null ? null : `0x${magic.toString(16).padStart(8, '0')}`,
-        byteOrder: magic === null ? null : (magic & 1) === 1 ? 'big' : 'little',
-        version: field(4),
-        pageSize: field(8),
-        checkpointSequence: field(12),
-        salt1: field(16),
-        salt2: field(20),
-        headerValid: r.header !== null,
-        frames: { chained: r.chained, committed: r.committed, commits: r.commits, uncommittedTail: r.chained - r.committed },
-        lastCommit: r.committed === 0 ? null : { frame: r.committed, dbSizePages: r.dbSizePages },
-        stop: r.stop,
-        distinctPages: wal.distinctPages(),
-      },
-    };
-  } finally {
-    await wal.close();
-  }
-}
-
-async function readRaw(vfs: Vfs, path: string, into: Uint8Array): Promise<number> {
-  const file = await vfs.open(path, { readOnly: true });
-  try {
-    return await file.read(into, 0);
-  } finally {
-    await file.close();
-  }
+  const wal = await summarizeWal(walPath, vfs);
+  const stem = walPath.endsWith('-wal') ? walPath.slice(0, -'-wal'.length) : null;
+  const shm = stem === null ? null : await inspectShm(vfs, `${stem}-shm`, { salt1: wal.salt1, salt2: wal.salt2, committed: wal.frames.committed });
+  const space = await measureWalSpace(vfs, wal, shm);
+  // With no writer, checkpointer or recoverer at work, the pages a checkpoint copied stay put.
+  const quiet = shm === null || shm.locks.slice(0, 3).every((l) => l.state === 'free');
+  const claim =
+    shm !== null && shm.matchesWal && shm.nBackfill !== null && shm.nPage !== null && quiet
+      ? { nBackfill: shm.nBackfill, nPage: shm.nPage }
+      : null;
+  const database = stem === null ? null : await inspectDatabaseFile(vfs, stem, walPath, claim);
+  return { wal, space, shm, database, diagnosis: diagnose({ wal, space, shm, database, shmLookedFor: stem !== null }) };
 }

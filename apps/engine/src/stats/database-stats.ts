@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { NodeVfs } from '@litewal/vfs';
 import { WAL_INDEX_HEADER_REGION_BYTES, WalIndexError, decodeCheckpointInfo, decodeWalIndexHeader } from '@litewal/wal-index';
-import { inspectWal } from '../inspect/inspect-wal.js';
+import { locateWal } from '../inspect/locate-wal.js';
+import { summarizeWal } from '../inspect/wal-summary.js';
 
 /**
  * The wal-index part of {@link DatabaseStats}: what `<db>-shm` says, as a reader would see it.
@@ -62,7 +64,7 @@ export interface DatabaseStats {
  * @public
  */
 export async function databaseStats(db: string): Promise<DatabaseStats> {
-  const { wal } = await inspectWal(db);
+  const wal = await summarizeWal(await locateWal(db), new NodeVfs());
   const shmPath = wal.path.replace(/-wal$/, '-shm');
   const index = await readIndex(shmPath);
   return {
