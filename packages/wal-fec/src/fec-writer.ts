@@ -74,7 +74,8 @@ export interface ProtectResult {
  *
  * @remarks Call {@link FecWriter.protect} after the frames are durable in the WAL (after its
  * sync); it may run off the commit's critical path: calls are queued and applied in order, each
- * batch as one append and one `fdatasync` of the sidecar. A commit group larger than the codec's
+ * batch as one append made durable with two `fdatasync`s (the batch with a zero length prefix, then
+ * the prefix), so a crash at any point leaves a sidecar whose torn tail is ignored. A commit group larger than the codec's
  * limit is split into several protection groups. The first group of a new WAL generation (other
  * salts) truncates the sidecar to its header first: records of a reset WAL protect nothing. After a
  * failed append every later call rejects with that error; open a new writer, which overwrites the
@@ -154,7 +155,7 @@ export class FecWriter {
   }
 
   /**
-   * Hashes and encodes the groups and appends their records with one write and one `fdatasync`.
+   * Hashes and encodes the groups and appends their records (one batch, two `fdatasync`s).
    *
    * @param groups - committed groups, in frame order, each starting after the last protected frame
    * of its generation
@@ -223,7 +224,14 @@ export class FecWriter {
       const at = restart ? SIDECAR_HEADER_BYTES : this.#end;
       if (restart) await this.#file.truncate(at);
       if (bytes.length > 0) {
+        // Two steps, so that a crash anywhere leaves a readable sidecar: the batch with a zero
+        // length prefix (read as a torn tail: everything from it on is ignored), a sync, then the
+        // real 4-byte prefix and a second sync.
+        const prefix = Uint8Array.prototype.slice.call(bytes, 0, 4); // a copy (Buffer#slice is a view)
+        bytes.fill(0, 0, 4);
         await this.#file.write(bytes, at);
+        await this.#file.sync('data');
+        await this.#file.write(prefix, at);
         await this.#file.sync('data');
       }
       this.#end = at + bytes.length;

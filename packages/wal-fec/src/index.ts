@@ -14,8 +14,9 @@
  * and synced after the group's WAL frames are durable:
  * `[u32 recordBytes][u8 kind 1][u8 codec][u16 R][u32 salt-1][u32 salt-2][u32 first frame][u32 last frame][u32 page size][u32 codec parameter][u32 0]`
  * `K × [u32 page number][u32 commit size][16 XXH3-128]` `[u32 CRC-32C of the above]`
- * `R × [page-size symbol][u32 CRC-32C]`. A torn last record is ignored and overwritten by the next
- * append; any other damage is a typed error. A repair symbol that fails its CRC counts as lost.
+ * `R × [page-size symbol][u32 CRC-32C]`. A torn tail (a record cut short, a last record failing
+ * its CRC, or a zero length prefix, which the writer leaves until its batch is synced) is ignored
+ * and overwritten by the next append; any other damage is a typed error. A repair symbol that fails its CRC counts as lost.
  *
  * {@link scanWal} finds damaged frames by hash and header fields even past a broken checksum chain;
  * {@link repairWal} decodes, verifies every rebuilt page against its hash, rewrites whole frames

@@ -27,7 +27,7 @@ export interface SidecarContents {
   readonly validBytes: number;
   /** The file size. */
   readonly fileBytes: number;
-  /** True when bytes after the valid prefix were ignored (a torn header or last record). */
+  /** True when bytes after the valid prefix were ignored (a torn header, last record or append). */
   readonly tornTail: boolean;
 }
 
@@ -73,7 +73,8 @@ export async function readSidecarFile(file: VfsFile, hashes: Hashes): Promise<Si
  * Reads and validates a `-wal-fec` sidecar: header, then every record's length, CRC-32C and limits.
  *
  * @remarks Repair symbols are not loaded (see {@link readRepairSymbols}). A torn tail (a header or
- * last record cut short, or a last record whose CRC fails) is ignored and reported in `tornTail`;
+ * last record cut short, a last record whose CRC fails, or a zero length prefix: an append whose
+ * batch was never synced) is ignored and reported in `tornTail`;
  * the next append overwrites it. A damaged record that is followed by more bytes is an error.
  * @param vfs - the file system
  * @param path - the sidecar, `<db>-wal-fec`

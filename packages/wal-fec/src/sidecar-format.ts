@@ -193,7 +193,8 @@ export async function parseRecordMeta(
   const atTail = end === fileBytes;
   const minimum = RECORD_FIXED_BYTES + RECORD_ENTRY_BYTES + 4;
   if (length < minimum) {
-    if (atTail || (await allZero(readAt, at, fileBytes))) return torn;
+    // A zero length prefix is the mark of an append that never completed (see FecWriter): torn.
+    if (atTail || length === 0) return torn;
     throw new SidecarLimitError('ERR_WAL_FEC_RECORD_LENGTH', 'recordBytes', length, `at least ${minimum}`, at);
   }
   const fixed = new DataView((await readAt(at + 4, RECORD_FIXED_BYTES)).buffer);
@@ -246,14 +247,6 @@ export async function parseRecordMeta(
     frames,
   };
   return { kind: 'record', record, end, symbolsAt: at + metaEnd + 4 };
-}
-
-/** Whether bytes `from..fileBytes` are all zero (a crashed append can leave zero-filled blocks), read in 64 KiB steps. */
-async function allZero(readAt: (position: number, length: number) => Promise<Uint8Array>, from: number, fileBytes: number): Promise<boolean> {
-  for (let at = from; at < fileBytes; at += 65536) {
-    if ((await readAt(at, Math.min(65536, fileBytes - at))).some((b) => b !== 0)) return false;
-  }
-  return true;
 }
 
 /** Splits R stored symbols (`[T bytes][u32 CRC-32C]` each) into symbols, `null` where the CRC fails. */
