@@ -66,7 +66,7 @@ export {
 } from './format.js';
 export type { LostGroup, LostReason } from './lost-group.js';
 export { protectWal, type ProtectWalResult } from './protect-wal.js';
-export { MAX_RAPTORQ_SOURCE_SYMBOLS, createRaptorQCodec } from './raptorq.js';
+export { MAX_RAPTORQ_SOURCE_SYMBOLS, MAX_RAPTORQ_SYMBOL_BYTES, createRaptorQCodec } from './raptorq.js';
 export { readRepairSymbols, readSidecar, type SidecarContents, type StoredGroup } from './read-sidecar.js';
 export { MAX_REED_SOLOMON_SYMBOLS, createReedSolomonCodec } from './reed-solomon.js';
 export { repairWal, type RepairOptions, type RepairResult } from './repair-wal.js';

@@ -10,6 +10,14 @@ import { MAX_REPAIR_SYMBOLS } from './format.js';
  */
 export const MAX_RAPTORQ_SOURCE_SYMBOLS = 1024;
 
+/**
+ * Largest RaptorQ symbol, so the largest page size it protects: RFC 6330 symbols are at most
+ * 65535 bytes and a multiple of the alignment (8), so 32768 is the largest SQLite page size;
+ * 65536-byte pages need Reed–Solomon.
+ * @public
+ */
+export const MAX_RAPTORQ_SYMBOL_BYTES = 65528;
+
 /** Packet header of the npm build: `[u8 source block number][u24 BE encoding symbol id]`. */
 const PACKET_HEADER_BYTES = 4;
 /** Largest gap K′ − K for K ≤ 1024 in RFC 6330's table is far below this; more is a bad record. */
@@ -30,8 +38,10 @@ function checkShape(k: number, r: number, symbolBytes: number): void {
   if (k < 1 || k > MAX_RAPTORQ_SOURCE_SYMBOLS) {
     throw new RangeError(`RaptorQ needs 1 <= K <= ${MAX_RAPTORQ_SOURCE_SYMBOLS}, got ${k}`);
   }
-  if (symbolBytes < 8 || symbolBytes % 8 !== 0 || symbolBytes > 65536) {
-    throw new RangeError(`RaptorQ symbols must be a multiple of 8 from 8 to 65536 bytes, got ${symbolBytes}`);
+  if (symbolBytes < 8 || symbolBytes % 8 !== 0 || symbolBytes > MAX_RAPTORQ_SYMBOL_BYTES) {
+    throw new RangeError(
+      `RaptorQ symbols must be a multiple of 8 from 8 to ${MAX_RAPTORQ_SYMBOL_BYTES} bytes, got ${symbolBytes} (use Reed–Solomon for 64 KiB pages)`,
+    );
   }
 }
 

@@ -7,10 +7,11 @@ export const TRANSACTIONS = 6;
 export const ROWS = TRANSACTIONS * 12;
 
 /** A SQLite database whose WAL holds 1 + TRANSACTIONS + 1 committed transactions of several frames. */
-export async function makeFecDatabase(dir: string, seed = 12345): Promise<DatabaseFiles> {
+export async function makeFecDatabase(dir: string, seed = 12345, pageSize = 4096): Promise<DatabaseFiles> {
   return makeWalDatabase({
     dir,
     seed,
+    pageSize,
     statements: [
       'CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);',
       ...Array.from({ length: TRANSACTIONS }, () => 'BEGIN; INSERT INTO t(v) SELECT randomblob(1500) FROM generate_series(1,12); COMMIT;'),

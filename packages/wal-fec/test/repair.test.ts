@@ -70,6 +70,29 @@ describe.each<[CodecName, number]>([
   });
 });
 
+describe('other page sizes', () => {
+  it.each([512, 65536])('%i-byte pages: RaptorQ (up to 32 KiB) and Reed–Solomon rebuild R lost pages of a group', async (pageSize) => {
+    for (const codec of ['raptorq', 'reed-solomon'] as const) {
+      if (codec === 'raptorq' && pageSize === 65536) {
+        const files = await makeFecDatabase(`${dir}/page-${pageSize}-refused`, 12345, pageSize);
+        await expect(protectWal(vfs, files.db, { codec })).rejects.toThrow(/multiple of 8 from 8 to 65528 bytes, got 65536 \(use Reed–Solomon/);
+        continue;
+      }
+      const files = await makeFecDatabase(`${dir}/page-${pageSize}-${codec}`, 12345, pageSize);
+      const txns = await transactions(files.wal);
+      const big = txns.reduce((a, b) => (b.last - b.first > a.last - a.first ? b : a));
+      expect(big.last - big.first).toBeGreaterThanOrEqual(2);
+      await protectWal(vfs, files.db, { codec, repairSymbols: 2 });
+      const original = await readFile(files.wal);
+      for (const f of [big.first, big.last]) await flipWalByte(files.wal, f, 24 + pageSize - 1, 0x81, pageSize);
+      expect(await scanWal(vfs, files.db)).toMatchObject({ damagedFrames: [big.first, big.last], repairable: true });
+      expect(await repairWal(vfs, files.db)).toMatchObject({ repairedFrames: [big.first, big.last] });
+      expect(Buffer.compare(await readFile(files.wal), original)).toBe(0);
+      await expectAllCommits(files.db);
+    }
+  });
+});
+
 describe('damage beyond the repair capacity', () => {
   it('reports exactly the lost groups and leaves the WAL unchanged', async () => {
     const files = await makeFecDatabase(`${dir}/beyond`);

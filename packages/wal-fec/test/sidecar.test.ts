@@ -1,10 +1,10 @@
 import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createHashes } from '@litewal/checksum';
-import { makeTempDir, removeTempDir, type DatabaseFiles } from '@litewal/sqlite-fixtures';
+import { integrityCheck, makeTempDir, removeTempDir, runSqlite3, sqliteRead, type DatabaseFiles } from '@litewal/sqlite-fixtures';
 import { NodeVfs } from '@litewal/vfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotAWalError, protectWal, readSidecar, repairWal, scanWal, SidecarChecksumError, SidecarLimitError, SidecarMagicError, WalFecError } from '../src/index.js';
-import { makeFecDatabase } from './fixtures.js';
+import { makeFecDatabase, ROWS, transactions } from './fixtures.js';
 import { mulberry32 } from './support/loss-trials.js';
 import { flipWalByte, frameOffset, xorByte } from './support/wal-bytes.js';
 
@@ -144,6 +144,27 @@ describe('WAL generations', () => {
     expect(await protectWal(vfs, b.db, { codec: 'reed-solomon', repairSymbols: 2 })).toMatchObject({ groups: 8 });
     expect(await scanWal(vfs, b.db)).toMatchObject({ groups: 8, staleGroups: 0 });
     expect((await readFile(`${b.db}-wal-fec`)).length).toBe(a.bytes.length);
+  });
+});
+
+describe('a real WAL reset by SQLite', () => {
+  it('groups of the generation before the reset are stale; protect starts over; repair works on the new one', async () => {
+    const { files, bytes } = await protectedDb();
+    await runSqlite3(files.db, ['PRAGMA wal_checkpoint(PASSIVE);', "INSERT INTO t(v) VALUES (x'0102');"], { keepWal: true });
+    const wal = await readFile(files.wal);
+    expect(wal.readUInt32BE(12)).toBe(1); // checkpoint sequence + 1: a new generation, old frames left behind it
+    const txns = await transactions(files.wal);
+    expect(txns[0]?.first).toBe(1);
+    expect(await scanWal(vfs, files.db)).toMatchObject({ groups: 0, staleGroups: 8, damagedFrames: [] });
+    const protect = await protectWal(vfs, files.db, { codec: 'reed-solomon', repairSymbols: 2 });
+    expect(protect).toMatchObject({ groups: 1, committedFrames: txns[0]?.last });
+    expect((await readFile(`${files.db}-wal-fec`)).length).toBeLessThan(bytes.length);
+    await flipWalByte(files.wal, 1, 24 + 50);
+    expect(await scanWal(vfs, files.db)).toMatchObject({ groups: 1, staleGroups: 0, damagedFrames: [1], repairable: true });
+    expect(await repairWal(vfs, files.db)).toMatchObject({ repairedFrames: [1] });
+    expect(Buffer.compare(await readFile(files.wal), wal)).toBe(0);
+    expect(await sqliteRead(files.db, 'SELECT count(*) AS n FROM t')).toEqual([{ n: ROWS + 1 }]);
+    expect(await integrityCheck(files.db)).toBe('ok');
   });
 });
 

@@ -6,9 +6,9 @@ export function frameOffset(frame: number, pageSize = 4096): number {
 }
 
 /** XORs `mask` into the byte at `frameOffset(frame) + at` of a WAL file (24+ = page bytes). */
-export async function flipWalByte(walPath: string, frame: number, at: number, mask = 0xff): Promise<void> {
+export async function flipWalByte(walPath: string, frame: number, at: number, mask = 0xff, pageSize = 4096): Promise<void> {
   const wal = await readFile(walPath);
-  const i = frameOffset(frame) + at;
+  const i = frameOffset(frame, pageSize) + at;
   wal[i] = (wal[i] as number) ^ mask;
   await writeFile(walPath, wal);
 }
