@@ -3,7 +3,8 @@
 //   2. encode / decode throughput of both codecs against XXH3-128 and a plain copy of the same
 //      bytes (4 KiB pages), as MB/s and as ratios;
 //   3. protectWal against SQLite (better-sqlite3) writing the same WAL, as a ratio.
-// Needs a build (dist/):  pnpm --filter @litewal/wal-fec build && node packages/wal-fec/bench/measure.mjs [--quick]
+// Needs a build (dist/):
+//   pnpm --filter @litewal/wal-fec build && node packages/wal-fec/bench/measure.mjs [--quick] [--parts=rates,throughput,protect]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,9 @@ import { NodeVfs } from '@litewal/vfs';
 import { createRaptorQCodec, createReedSolomonCodec, protectWal, scanWal } from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
+// --parts rates,throughput,protect (default: all three)
+const partsArg = process.argv.find((a) => a.startsWith('--parts='));
+const parts = new Set((partsArg ? partsArg.slice(8) : 'rates,throughput,protect').split(','));
 const hashes = await createHashes();
 const codecs = { 'reed-solomon': createReedSolomonCodec(), raptorq: createRaptorQCodec() };
 
@@ -43,7 +47,7 @@ const rateCases = [
   { k: 64, r: 2, bytes: 4096, trials: 1000 },
 ];
 const rates = [];
-for (const c of rateCases) {
+for (const c of parts.has('rates') ? rateCases : []) {
   const trials = quick ? Math.ceil(c.trials / 20) : c.trials;
   for (const [name, codec] of Object.entries(codecs)) {
     const next = mulberry32(c.k * 1000 + c.r);
@@ -74,7 +78,7 @@ function timeIt(fn, reps) {
   return median(ms);
 }
 const throughput = [];
-for (const { k, r } of [{ k: 64, r: 2 }, { k: 200, r: 4 }]) {
+for (const { k, r } of parts.has('throughput') ? [{ k: 64, r: 2 }, { k: 200, r: 4 }] : []) {
   const next = mulberry32(k);
   const pages = randomPages(k, 4096, next);
   const mb = (k * 4096) / 1e6;
@@ -107,7 +111,7 @@ for (const { k, r } of [{ k: 64, r: 2 }, { k: 200, r: 4 }]) {
 // 3. protectWal against SQLite writing the WAL it protects.
 const vfs = new NodeVfs();
 const protect = [];
-for (const synchronous of ['NORMAL', 'FULL']) {
+for (const synchronous of parts.has('protect') ? ['NORMAL', 'FULL'] : []) {
   const runs = quick ? 2 : 5;
   const res = { synchronous, transactions: 200, sqliteMs: [], 'reed-solomon': [], raptorq: [], scanMs: [], frames: 0, walBytes: 0 };
   for (let run = 0; run < runs; run++) {

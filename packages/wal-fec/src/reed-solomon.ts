@@ -52,12 +52,9 @@ export function createReedSolomonCodec(): ErasureCodec {
       checkShape(sources.length, repairSymbols);
       const symbolBytes = (sources[0] as Uint8Array).length;
       checkLengths(sources, symbolBytes);
-      const symbols: Uint8Array[] = [];
-      for (let j = 0; j < repairSymbols; j++) {
-        const out = new Uint8Array(symbolBytes);
-        sources.forEach((page, i) => gfMulAdd(out, page, coefficient(j, i)));
-        symbols.push(out);
-      }
+      const symbols = Array.from({ length: repairSymbols }, () => new Uint8Array(symbolBytes));
+      // Page by page, so that each page is read while it is in cache for all R symbols.
+      sources.forEach((page, i) => symbols.forEach((out, j) => gfMulAdd(out, page, coefficient(j, i))));
       return { symbols, parameter: 0 };
     },
     decode(
