@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { integrityCheck, makeTempDir, makeWalDatabase, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
+import { integrityCheck, LiveSqlite3, makeTempDir, makeWalDatabase, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli as run } from './support/run-cli.js';
 
@@ -82,6 +82,26 @@ describe('litewal fec', () => {
       unrepairableGroups: [{ firstFrame: 3, lastFrame: 10, damagedFrames: [4, 6], intactRepairSymbols: 1, reason: 'too-many-losses' }],
     });
     expect(Buffer.compare(await readFile(`${db}-wal`), before)).toBe(0);
+  });
+
+  it('repair refuses while another process has the database open (exit 1, nothing written)', async () => {
+    const db = await database();
+    expect((await run(['fec', 'protect', db, '--codec', 'rs'])).code).toBe(0);
+    const original = await readFile(`${db}-wal`);
+    await damage(db, 20, 24 + 1);
+    const damaged = await readFile(`${db}-wal`);
+    const live = await LiveSqlite3.open(db);
+    try {
+      expect(await live.query('SELECT count(*) FROM t;')).toBe('24\n'); // SQLite stops before frame 20
+      const busy = await run(['fec', 'repair', db]);
+      expect(busy.code).toBe(1);
+      expect(busy.err).toMatch(/another process has .* open .*\nhint: close the other connections/);
+      expect(Buffer.compare(await readFile(`${db}-wal`), damaged)).toBe(0);
+    } finally {
+      await live.close();
+    }
+    expect((await run(['fec', 'repair', db])).code).toBe(0);
+    expect(Buffer.compare(await readFile(`${db}-wal`), original)).toBe(0);
   });
 
   it('bad usage and unusable input exit 2 with one line', async () => {

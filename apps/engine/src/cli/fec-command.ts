@@ -1,5 +1,5 @@
 import { Telemetry } from '@litewal/telemetry';
-import { NodeVfs } from '@litewal/vfs';
+import { NodeVfs, SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE } from '@litewal/vfs';
 import { MAX_REPAIR_SYMBOLS, protectWal, repairWal, scanWal, sidecarPath, WalFecError, type CodecName, type LostGroup } from '@litewal/wal-fec';
 import { EngineError } from '../errors.js';
 import { databaseWithWal, requireDatabase } from '../recover/database-paths.js';
@@ -97,7 +97,23 @@ async function repair(db: string, argv: readonly string[], io: CliIo): Promise<n
   if (args.positionals.length !== 0) throw usage();
   await databaseWithWal(db);
   const telemetry = new Telemetry();
-  const result = await fecInput(db, () => repairWal(new NodeVfs(), db, { telemetry }));
+  const vfs = new NodeVfs();
+  // Every SQLite connection holds its SHARED lock for life in WAL mode: holding the whole range
+  // exclusively proves that no process has the database open while frames are rewritten.
+  const dbFile = await vfs.open(db);
+  let result;
+  try {
+    if (!(await dbFile.tryLock(SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, 'exclusive'))) {
+      throw new EngineError(
+        'ERR_ENGINE_BUSY',
+        `another process has ${db} open (it holds a lock on the database file); rewriting WAL frames under it could corrupt what it sees`,
+        'close the other connections and run "litewal fec repair" again',
+      );
+    }
+    result = await fecInput(db, () => repairWal(vfs, db, { telemetry }));
+  } finally {
+    await dbFile.close();
+  }
   if (args.flags.has('json')) {
     printJson(io, { repairedFrames: result.repairedFrames, unrepairableGroups: result.unrepairableGroups });
   } else {
@@ -117,7 +133,7 @@ async function repair(db: string, argv: readonly string[], io: CliIo): Promise<n
 /**
  * `litewal fec protect|scan|repair`: writes the `<db>-wal-fec` sidecar, checks the WAL against it,
  * and rebuilds damaged frames in place. scan exits 1 when frames are damaged; repair exits 1 when
- * some damage is beyond repair (then nothing is written).
+ * some damage is beyond repair (then nothing is written) or another process has the database open.
  */
 export async function fecCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, db, ...rest] = argv;
