@@ -189,7 +189,10 @@ export class FecWriter {
     for (const group of groups) {
       if (group.frames.length === 0) continue;
       if (salts === null || salts[0] !== group.salt1 || salts[1] !== group.salt2) {
-        restart = salts !== null || restart;
+        if (salts !== null) {
+          restart = true; // records of the old generation, this batch's included, protect nothing now
+          records.length = 0;
+        }
         salts = [group.salt1, group.salt2];
         lastFrame = 0;
       }

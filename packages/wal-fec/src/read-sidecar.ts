@@ -1,6 +1,7 @@
 import type { Hashes } from '@litewal/checksum';
 import type { Vfs, VfsFile } from '@litewal/vfs';
 import { SIDECAR_HEADER_BYTES } from './format.js';
+import { readExactly } from './internal/read-exactly.js';
 import { checkSidecarHeader, parseRecordMeta, splitSymbols, type GroupRecord } from './sidecar-format.js';
 
 /**
@@ -29,18 +30,6 @@ export interface SidecarContents {
   readonly fileBytes: number;
   /** True when bytes after the valid prefix were ignored (a torn header, last record or append). */
   readonly tornTail: boolean;
-}
-
-/** Reads exactly `length` bytes at `position`. */
-export async function readExactly(file: VfsFile, position: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = await file.read(out.subarray(done), position + done);
-    if (n === 0) throw new RangeError(`${file.path}: ${length} bytes at ${position} wanted, file ended after ${done}`);
-    done += n;
-  }
-  return out;
 }
 
 /** Parses an open sidecar (see {@link readSidecar}). */

@@ -50,7 +50,8 @@ describe('FecWriter', () => {
     const symbols = await readRepairSymbols(vfs, 'y-wal-fec', contents.groups[2]!, hashes);
     expect(symbols).toHaveLength(250);
     expect(symbols.every((s) => s?.length === PAGE)).toBe(true);
-    await writer.protect([group(1, 2, 8, 10)]); // the WAL was reset: new salts, frame 1 again
+    // The WAL was reset (new salts, frame 1 again) within one batch: only the new generation stays.
+    await writer.protect([group(13, 1), group(1, 2, 8, 10)]);
     await writer.close();
     contents = await readSidecar(vfs, 'y-wal-fec', hashes);
     expect(contents.groups.map((g) => [g.salt1, g.firstFrame, g.lastFrame])).toEqual([[8, 1, 2]]);

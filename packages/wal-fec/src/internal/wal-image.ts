@@ -2,7 +2,7 @@ import { decodeWalHeader, WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES, WalHeaderErr
 import type { Vfs } from '@litewal/vfs';
 import { NotAWalError } from '../errors.js';
 import { MAGIC_BYTES } from './magic.js';
-import { readExactly } from '../read-sidecar.js';
+import { readExactly } from './read-exactly.js';
 
 /** A WAL file read into memory. */
 export interface WalImage {
