@@ -11,7 +11,12 @@ import type { ScanOptions } from './scan-wal.js';
  * @public
  */
 export interface RepairOptions extends ScanOptions {
-  /** Where to record one `wal-fec.repair` event per repaired group and one `wal-fec.unrepairable` per lost group. */
+  /**
+   * Where to record one `wal-fec.repair` event per repaired group (fields: wal, salts, group
+   * frames, rewritten frames and their byte offsets, rebuilt pages with the XXH3-128 each matched,
+   * frames whose header alone was rewritten, codec, intact repair symbols, evidence) and one
+   * `wal-fec.unrepairable` event per lost group.
+   */
   readonly telemetry?: Telemetry;
 }
 
@@ -74,7 +79,11 @@ export async function repairWal(vfs: Vfs, dbPath: string, options: RepairOptions
       firstFrame: r.group.firstFrame,
       lastFrame: r.group.lastFrame,
       frames: r.frames.join(','),
+      offsets: r.frames.map((f) => frameAt(wal, f)).join(','),
       rebuiltPages: r.rebuiltPages.join(','),
+      rebuiltPageHashes: r.rebuiltPages
+        .map((f) => Buffer.from(r.group.frames[f - r.group.firstFrame]?.hash ?? []).toString('hex'))
+        .join(','),
       headersOnly: r.headerOnly.join(','),
       codec: r.group.codec,
       intactRepairSymbols: r.intactRepairSymbols,

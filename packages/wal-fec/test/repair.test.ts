@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createHashes } from '@litewal/checksum';
 import { integrityCheck, makeTempDir, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
 import { Telemetry } from '@litewal/telemetry';
 import { NodeVfs } from '@litewal/vfs';
@@ -65,6 +66,11 @@ describe.each<[CodecName, number]>([
       [35, '42', '', '42'],
     ]);
     expect(events[0]?.fields['codec']).toBe(codec);
+    expect(events[0]?.fields['offsets']).toBe(lostPages.map((f) => frameOffset(f)).join(','));
+    const hashes = await createHashes();
+    expect(events[0]?.fields['rebuiltPageHashes']).toBe(
+      lostPages.map((f) => Buffer.from(hashes.xxh3_128(original.subarray(frameOffset(f) + 24, frameOffset(f + 1)))).toString('hex')).join(','),
+    );
     await expectAllCommits(files.db);
     expect(await scanWal(vfs, files.db)).toMatchObject({ damagedFrames: [], repairable: true });
   });
