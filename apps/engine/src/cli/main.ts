@@ -2,6 +2,7 @@ import { EngineError } from '../errors.js';
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { CHECKPOINT_USAGE, checkpointCommand } from './checkpoint-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { FEC_USAGE, fecCommand } from './fec-command.js';
 import { HISTORY_USAGE, historyCommand } from './history-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
@@ -16,9 +17,20 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   checkpoint: checkpointCommand,
   stats: statsCommand,
   bench: benchCommand,
+  fec: fecCommand,
 };
 
-const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${HISTORY_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`, `  ${BENCH_USAGE}`].join('\n');
+const USAGE = [
+  'usage:',
+  `  ${DEMO_USAGE}`,
+  `  ${INSPECT_USAGE}`,
+  `  ${HISTORY_USAGE}`,
+  `  ${RECOVER_USAGE}`,
+  `  ${CHECKPOINT_USAGE}`,
+  `  ${STATS_USAGE}`,
+  `  ${BENCH_USAGE}`,
+  `  ${FEC_USAGE}`,
+].join('\n');
 
 /**
  * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the
