@@ -95,8 +95,6 @@ export class Writer {
   /** Staged transactions waiting for the end of the event-loop turn to join group commit. */
   readonly #handoff: { readonly staged: Staged; readonly resolve: () => void; readonly reject: (error: unknown) => void }[] = [];
   #handoffTimer: NodeJS.Immediate | null = null;
-  /** Whether group commit is flushing a group. */
-  #flushing = false;
   #state: LockState = 'none';
   /** The snapshot header while staging on a snapshot. */
   #snapshotHeader: WalIndexHeader | null = null;
@@ -229,14 +227,11 @@ export class Writer {
       const doomed = this.#staged.get(t)?.doomedBy ?? null;
       if (doomed !== null) throw new CommitFailedError('staged-on-failed-group', { cause: doomed.cause });
     }
-    this.#flushing = true;
     try {
       return await this.#parts.sink.flush(transactions);
     } catch (error) {
       this.#groupFailed(transactions, error);
       throw error;
-    } finally {
-      this.#flushing = false;
     }
   }
 
@@ -414,7 +409,7 @@ export class Writer {
     this.#holders++;
     this.#metrics.pendingPages.set(this.#pending.size);
     const settled = new Promise<void>((resolve, reject) => this.#handoff.push({ staged, resolve, reject }));
-    if (this.#flushing || this.#handoff.length >= HANDOFF_BATCH) this.#handOff();
+    if (this.#handoff.length >= HANDOFF_BATCH) this.#handOff();
     else this.#handoffTimer ??= setImmediate(() => this.#handOff());
     return settled;
   }
@@ -422,12 +417,13 @@ export class Writer {
   /**
    * Hands the staged transactions to group commit, in staging order. Group commit seals a group
    * once the committers of the current microtask burst have joined, and writers released by one
-   * flush restage over many microtasks: while no flush is in progress, transactions are handed
-   * over at the end of the event-loop turn, so that they form one group rather than a lone first
-   * transaction and the rest (each group costs a sync); while a flush is in progress, at once
-   * (they join the group that goes next, sealed when the flush ends). Once `HANDOFF_BATCH`
-   * are waiting they go at once too: with many writers, a group then starts its write and sync
-   * while the rest are still staging, instead of all of them staging first and the disk idling.
+   * flush restage over many microtasks: transactions are handed over at the end of the event-loop
+   * turn, so that they form one group rather than a lone first transaction and the rest (each
+   * group costs a write, a sync and a publish). That is also before any sync in progress can end,
+   * so transactions staged during a flush still join the group that goes next. Once
+   * `HANDOFF_BATCH` are waiting they go at once: with many writers, a group then starts its write
+   * and sync while the rest are still staging, instead of all of them staging first and the disk
+   * idling.
    */
   #handOff(): void {
     if (this.#handoffTimer !== null) clearImmediate(this.#handoffTimer);
