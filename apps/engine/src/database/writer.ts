@@ -409,7 +409,7 @@ export class Writer {
     this.#holders++;
     this.#metrics.pendingPages.set(this.#pending.size);
     const settled = new Promise<void>((resolve, reject) => this.#handoff.push({ staged, resolve, reject }));
-    if (this.#handoff.length >= HANDOFF_BATCH) this.#handOff();
+    if (this.#handoff.length >= HANDOFF_BATCH || (this.#handoff.length === 1 && !this.#mutex.contended)) this.#handOff();
     else this.#handoffTimer ??= setImmediate(() => this.#handOff());
     return settled;
   }
@@ -423,7 +423,9 @@ export class Writer {
    * so transactions staged during a flush still join the group that goes next. Once
    * `HANDOFF_BATCH` are waiting they go at once: with many writers, a group then starts its write
    * and sync while the rest are still staging, instead of all of them staging first and the disk
-   * idling.
+   * idling. A transaction staged alone, with no `write()` waiting for the mutex, goes at once too:
+   * concurrent writers queue on the mutex before the first of them stages (`write()` takes it
+   * first thing), so no one is about to join, and a lone writer does not pay a turn of the loop.
    */
   #handOff(): void {
     if (this.#handoffTimer !== null) clearImmediate(this.#handoffTimer);

@@ -11,6 +11,11 @@ export class Mutex {
     return this.#locked;
   }
 
+  /** Whether someone is waiting for the mutex. */
+  get contended(): boolean {
+    return this.#waiters.length > 0;
+  }
+
   /** Waits until the caller owns the mutex. */
   async lock(): Promise<void> {
     if (!this.#locked) {
