@@ -3,7 +3,10 @@ import { StaleAppendWindowError, WalFile, frameOffset, type OpenWalOptions, type
 import type { AppendGate } from './append-gate.js';
 import type { CommitSink, FlushResult } from './commit-sink.js';
 import { RollbackFailedError, SinkBrokenError } from './errors.js';
+import { BlockingSyncPolicy } from './internal/blocking-sync-policy.js';
 import { SYNCHRONOUS_MODES, type FlushedGroup, type SynchronousMode, type WalFileSinkOptions } from './wal-file-sink-options.js';
+
+const DEFAULT_BLOCKING_SYNC_MAX_MS = 1;
 
 /**
  * The {@link CommitSink} of a SQLite WAL: each group is one {@link @litewal/wal-file#WalFile} append (every
@@ -28,6 +31,7 @@ export class WalFileSink implements CommitSink {
   readonly #openOptions: OpenWalOptions;
   readonly #gate: AppendGate | undefined;
   readonly #afterFlush: ((group: FlushedGroup) => void | Promise<void>) | undefined;
+  readonly #blocking: BlockingSyncPolicy;
   #wal: WalFile;
   #brokenBy: { readonly cause: unknown } | null = null;
   /** Settles when the last flush (or close) queued so far has finished. */
@@ -40,17 +44,23 @@ export class WalFileSink implements CommitSink {
     this.#openOptions = openOptions;
     this.#gate = options.gate;
     this.#afterFlush = options.afterFlush;
+    this.#blocking = new BlockingSyncPolicy(options.blockingSyncMaxMs ?? DEFAULT_BLOCKING_SYNC_MAX_MS);
   }
 
   /**
    * Opens (or creates) the WAL at `path` and recovers it as SQLite would ({@link @litewal/wal-file#WalFile.open}).
-   * @throws TypeError for an unknown `synchronous`; RangeError when the file has no valid header
-   * and no `pageSize` was given; `VfsError` from the vfs.
+   * @throws TypeError for an unknown `synchronous`; RangeError for a `blockingSyncMaxMs` that is
+   * negative or not finite, or when the file has no valid header and no `pageSize` was given;
+   * `VfsError` from the vfs.
    */
   static async open(vfs: Vfs, path: string, options: WalFileSinkOptions = {}): Promise<WalFileSink> {
     const synchronous = options.synchronous ?? 'full';
     if (!SYNCHRONOUS_MODES.includes(synchronous)) {
       throw new TypeError(`synchronous must be one of ${SYNCHRONOUS_MODES.join(', ')}, got ${String(synchronous)}`);
+    }
+    const { blockingSyncMaxMs } = options;
+    if (blockingSyncMaxMs !== undefined && !(Number.isFinite(blockingSyncMaxMs) && blockingSyncMaxMs >= 0)) {
+      throw new RangeError(`blockingSyncMaxMs must be a finite number of milliseconds >= 0, got ${String(blockingSyncMaxMs)}`);
     }
     const openOptions: OpenWalOptions = {
       syncHeader: synchronous !== 'off',
@@ -81,6 +91,11 @@ export class WalFileSink implements CommitSink {
   /** Page size of the WAL. */
   get pageSize(): number {
     return this.#wal.pageSize;
+  }
+
+  /** Syncs made with a blocking call so far (see `WalFileSinkOptions.blockingSyncMaxMs`). */
+  get blockingSyncs(): number {
+    return this.#blocking.count;
   }
 
   /** Whether the sink refuses to write (see the remarks of {@link WalFileSink}). */
@@ -143,7 +158,12 @@ export class WalFileSink implements CommitSink {
     try {
       const append = await wal.appendPrepared(prepared);
       const synced = this.synchronous === 'full';
-      if (synced) await wal.sync('data');
+      if (synced) {
+        const blocking = this.#blocking.allows(transactions.length);
+        const started = performance.now();
+        await wal.sync('data', { blocking });
+        if (blocking) this.#blocking.observe(performance.now() - started);
+      }
       if (this.#afterFlush !== undefined) await this.#afterFlush({ wal, transactions, append, synced });
       const headerSyncs = append.firstFrame === 1 && this.synchronous !== 'off' ? 1 : 0;
       return { firstFrame: append.firstFrame, lastFrame: append.lastFrame, syncs: headerSyncs + (synced ? 1 : 0), synced };

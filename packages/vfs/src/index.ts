@@ -48,5 +48,5 @@ export type {
 export { FaultVfs } from './fault-vfs.js';
 export { MemoryVfs, type MemoryVfsOptions } from './memory-vfs.js';
 export { NodeVfs } from './node-vfs.js';
-export type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from './vfs.js';
+export type { LockMode, LockOptions, OpenOptions, SyncMode, SyncOptions, Vfs, VfsFile } from './vfs.js';
 export { SQLITE_PENDING_BYTE, SQLITE_RESERVED_BYTE, SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE } from './sqlite-locks.js';

@@ -12,7 +12,7 @@ import {
   type FrameHeader,
   type WalHeader,
 } from '@litewal/checksum';
-import type { SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { SyncMode, SyncOptions, Vfs, VfsFile } from '@litewal/vfs';
 import { FrameRangeError, StaleAppendWindowError, WalFileError } from './errors.js';
 import { MAX_WAL_FRAMES, frameBytes, frameOffset } from './format.js';
 import { FramePages } from './internal/frame-pages.js';
@@ -520,13 +520,14 @@ export class WalFile {
   /**
    * Makes every frame written so far durable; on success `syncedFrames` becomes `lastFrame`.
    * @param mode - `data` (fdatasync, as SQLite on Linux) or `full`. @defaultValue `data`
+   * @param options - passed to the file's `sync` (`blocking`, see the vfs's `SyncOptions`).
    */
-  async sync(mode: SyncMode = 'data'): Promise<void> {
+  async sync(mode: SyncMode = 'data', options: SyncOptions = {}): Promise<void> {
     this.#checkWritable();
     const target = this.#lastFrame;
     this.#enter();
     try {
-      await this.#file.sync(mode);
+      await this.#file.sync(mode, options);
       this.#syncedFrames = target;
     } finally {
       this.#busy = false;

@@ -1,5 +1,5 @@
 import { VfsError } from '../errors.js';
-import type { LockMode, LockOptions, SyncMode, VfsFile } from '../vfs.js';
+import type { LockMode, LockOptions, SyncMode, SyncOptions, VfsFile } from '../vfs.js';
 import { waitForLock } from './lock-wait.js';
 import { checkBytes, checkLockMode, checkOffset, checkRange, checkSyncMode } from './validate.js';
 
@@ -21,7 +21,7 @@ export abstract class BaseFile implements VfsFile {
   protected abstract writeAt(data: Uint8Array, position: number): Promise<void>;
   protected abstract sizeNow(): Promise<number>;
   protected abstract truncateTo(size: number): Promise<void>;
-  protected abstract syncNow(mode: SyncMode): Promise<void>;
+  protected abstract syncNow(mode: SyncMode, blocking: boolean): Promise<void>;
   protected abstract tryLockRange(offset: number, length: number, mode: LockMode): Promise<boolean>;
   protected abstract unlockRange(offset: number, length: number): Promise<void>;
   protected abstract closeNow(): Promise<void>;
@@ -51,10 +51,10 @@ export abstract class BaseFile implements VfsFile {
     return this.truncateTo(size);
   }
 
-  async sync(mode: SyncMode = 'full'): Promise<void> {
+  async sync(mode: SyncMode = 'full', options: SyncOptions = {}): Promise<void> {
     checkSyncMode(mode);
     this.#checkUsable();
-    return this.syncNow(mode);
+    return this.syncNow(mode, options.blocking === true);
   }
 
   async tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {

@@ -42,8 +42,8 @@ export class FaultFile extends BaseFile implements Killable {
     return this.#engine.track(this.#truncate(size));
   }
 
-  protected syncNow(mode: SyncMode): Promise<void> {
-    return this.#engine.track(this.#sync(mode));
+  protected syncNow(mode: SyncMode, blocking: boolean): Promise<void> {
+    return this.#engine.track(this.#sync(mode, blocking));
   }
 
   protected tryLockRange(offset: number, length: number, mode: LockMode): Promise<boolean> {
@@ -84,10 +84,10 @@ export class FaultFile extends BaseFile implements Killable {
     this.#tracked.recordTruncate(size);
   }
 
-  async #sync(mode: SyncMode): Promise<void> {
+  async #sync(mode: SyncMode, blocking: boolean): Promise<void> {
     this.#engine.check('sync', this.path);
     const covered = this.#tracked.pending.length;
-    await this.#inner.sync(mode);
+    await this.#inner.sync(mode, { blocking });
     this.#tracked.markSynced(covered);
   }
 }

@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { fdatasyncSync, fsyncSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { VfsError } from '../errors.js';
 import type { LockMode, SyncMode } from '../vfs.js';
@@ -73,10 +73,21 @@ export class NodeFile extends BaseFile {
     return mapErrors(this.path, 'truncate', () => this.#handle.truncate(size));
   }
 
-  protected syncNow(mode: SyncMode): Promise<void> {
+  protected syncNow(mode: SyncMode, blocking: boolean): Promise<void> {
+    if (blocking) return this.#syncHere(mode);
     return mapErrors(this.path, mode === 'full' ? 'fsync' : 'fdatasync', () =>
       mode === 'full' ? this.#handle.sync() : this.#handle.datasync(),
     );
+  }
+
+  // Synchronous after BaseFile's closed check, like #writeNow.
+  async #syncHere(mode: SyncMode): Promise<void> {
+    try {
+      if (mode === 'full') fsyncSync(this.#handle.fd);
+      else fdatasyncSync(this.#handle.fd);
+    } catch (error) {
+      throw toVfsError(error, this.path, mode === 'full' ? 'fsync' : 'fdatasync');
+    }
   }
 
   // Both lock calls are synchronous after BaseFile's closed check, so the descriptor cannot have been
