@@ -7,7 +7,10 @@
  * snapshots, checkpoints and metrics, shared with live `sqlite3` processes through SQLite's own
  * lock protocol. {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's
  * header and its valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the
- * wal-index rebuild behind `litewal recover`.
+ * wal-index rebuild behind `litewal recover`. {@link checkWalPairing} (`litewal pair-check`) tells
+ * whether a WAL belongs to the database beside it and where its log breaks, and
+ * {@link exportSnapshot} (`litewal export`) writes the database at any commit of its WAL as one
+ * self-contained file that needs no WAL, no `-shm` and no lock.
  *
  * @example
  * ```ts
@@ -36,6 +39,7 @@ export type { DatabaseGroupCommitOptions, DatabaseOptions, DatabaseSynchronous }
 export type { Snapshot } from './database/snapshot.js';
 export type { WriteTransaction } from './database/write-transaction.js';
 export {
+  AtCommitError,
   BusySnapshotDatabaseError,
   CommitFailedError,
   DatabaseError,
@@ -44,6 +48,15 @@ export {
   type DatabaseErrorCode,
   type EngineErrorCode,
 } from './errors.js';
+export {
+  checkWalPairing,
+  type PairCheckOptions,
+  type WalPairing,
+  type WalPairingVerdict,
+} from './doctor/pair-check.js';
+export type { PairingCode, PairingReason } from './doctor/pairing-reasons.js';
+export type { WalBreak, WalBreakCode } from './doctor/wal-breaks.js';
+export { exportSnapshot, type ExportReport, type ExportSnapshotOptions } from './export/export-snapshot.js';
 export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
 export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';

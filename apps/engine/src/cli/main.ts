@@ -2,7 +2,9 @@ import { EngineError } from '../errors.js';
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { CHECKPOINT_USAGE, checkpointCommand } from './checkpoint-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { EXPORT_USAGE, exportCommand } from './export-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
+import { PAIR_CHECK_USAGE, pairCheckCommand } from './pair-check-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
 import { STATS_USAGE, statsCommand } from './stats-command.js';
 import type { CliIo } from './output.js';
@@ -14,9 +16,11 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   checkpoint: checkpointCommand,
   stats: statsCommand,
   bench: benchCommand,
+  'pair-check': pairCheckCommand,
+  export: exportCommand,
 };
 
-const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`, `  ${BENCH_USAGE}`].join('\n');
+const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`, `  ${BENCH_USAGE}`, `  ${PAIR_CHECK_USAGE}`, `  ${EXPORT_USAGE}`].join('\n');
 
 /**
  * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the
