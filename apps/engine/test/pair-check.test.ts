@@ -88,6 +88,9 @@ describe('litewal pair-check', () => {
     expect(code).toBe(1);
     expect(report.pairing).toBe('foreign');
     expect(codes(report)).toContain('DB_OLDER_THAN_WAL');
+    const refused = await run(['export', files.db, '--out', join(dir, 'restore', 'out.db')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/the database file's change counter is \d+, but the WAL was written on a database at \d+/);
   });
 
   it('reports a stale WAL beside a fresh database: empty (DB_EMPTY) or rebuilt (foreign)', async () => {
@@ -131,6 +134,9 @@ describe('litewal pair-check', () => {
     expect([code, report.pairing]).toEqual([1, 'foreign']);
     expect(codes(report)).toEqual(['CHANGE_COUNTER_BACKWARDS']);
     expect(report.reasons[0]?.message).toMatch(/change counter is \d+, but the newest page 1 in the WAL has \d+/);
+    const refused = await run(['export', files.db, '--out', join(dir, 'backwards', 'out.db')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/newer than page 1 at commit 11 \(\d+\): the file holds a later state/);
   });
 
   it('counts the commits SQLite silently drops after a mid-log break, and SQLite does drop them', async () => {
@@ -210,6 +216,25 @@ describe('litewal pair-check', () => {
     const rows = 'SELECT count(*) AS n, sum(length(v)) AS bytes, group_concat(hex(substr(v, 1, 16))) AS heads FROM t';
     expect(await sqliteRead(out, rows)).toEqual(await sqliteRead(files.db, rows));
     expect(await sqliteRead(out, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 47 }]);
+  });
+
+  it('reports commits that record more pages than a truncated database file and the WAL hold', async () => {
+    const files = await fresh('short', (sub) => makeWalDatabase({ dir: sub, statements: TEN_COMMITS }));
+    await runSqlite3(files.db, ['PRAGMA wal_checkpoint(TRUNCATE);', 'INSERT INTO t(v) VALUES(randomblob(3800));'], { keepWal: true });
+    await truncate(files.db, 4096);
+    const { code, report } = await pairCheck(files.db);
+    expect([code, report.pairing, codes(report)]).toEqual([1, 'suspect', ['COMMIT_SIZE_BEYOND_FILES']]);
+    expect(report.reasons[0]?.message).toMatch(/^commit 1 \(frame \d+\) records a database of \d+ pages, but page \d+ is neither in the 4096-byte database file nor in the WAL/);
+  });
+
+  it('reports a rollback-journal database file (header bytes 18/19 = 1/1) beside a WAL as suspect', async () => {
+    const files = await fresh('notwal', (sub) => makeWalDatabase({ dir: sub }));
+    const exported = join(dir, 'notwal', 'exported.db');
+    await exportSnapshot(files.db, exported, { atCommit: 1 });
+    await rename(exported, files.db);
+    const { code, report } = await pairCheck(files.db);
+    expect([code, report.pairing, codes(report)]).toEqual([1, 'suspect', ['DB_NOT_WAL_MODE']]);
+    expect(report.reasons[0]?.message).toContain('database header bytes 18/19 are 1/1, a database in WAL mode has 2/2');
   });
 
   it('exits 2 for unusable input', async () => {

@@ -61,6 +61,12 @@ export interface ExportReport {
 }
 
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Largest single read of a span of WAL frames. */
+const SPAN_READ_BYTES = 4 * 1024 * 1024;
+/** Frames between two wanted frames that a span read may read and throw away. */
+const MAX_GAP_FRAMES = 8;
+/** Multiplier that packs (frame, index in chunk) into one double; chunks hold fewer pages. */
+const INDEX_SPAN = 2 ** 21;
 
 async function sameFile(a: string, b: string): Promise<boolean> {
   const resolve = async (p: string): Promise<string> => realpath(p).catch(() => path.resolve(p));
@@ -112,10 +118,11 @@ function target(scan: WalScan | null, atCommit: number | undefined): { commit: n
  * place. The result goes to a temporary file in the output directory, is fsynced and renamed over
  * `outPath`, and the directory is fsynced.
  *
- * Refuses (`ERR_ENGINE_INPUT`) when the database file was already checkpointed past the commit
- * asked for (its change counter is newer than page 1 at that commit), since pages the log does not
- * hold would then come from a later state; and when the WAL's page size differs from the
- * database's (run `litewal pair-check`).
+ * Refuses (`ERR_ENGINE_INPUT`) what cannot be rebuilt exactly: a database file already
+ * checkpointed past the commit asked for (its change counter is newer than page 1 at that commit),
+ * whose pages the log does not hold would come from a later state; a database file older than the
+ * one the WAL was written on; a WAL whose page size differs from the database's; a commit that
+ * records more pages than the two files can hold. `litewal pair-check` explains such pairs.
  * @example
  * ```ts
  * const report = await exportSnapshot('app.db', 'app-at-3.db', { atCommit: 3 });
@@ -168,7 +175,10 @@ export async function exportSnapshot(dbPath: string, outPath: string, options: E
     const at = target(scan, options.atCommit);
     const pages = at.commit === 0 ? Math.floor(dbBytes / pageSize) : at.pages;
     const latest: LatestFrames = scan === null || at.commit === 0 ? latestFrames(new Uint32Array(0), 0, 0) : latestFrames(scan.pages, at.frame, pages);
-    if (scan !== null && at.commit > 0) refuseNewerDatabase(scan, at, dbHeader.changeCounter);
+    if (scan !== null && at.commit > 0) {
+      refuseMismatchedDatabase(scan, at, dbHeader.changeCounter);
+      refuseImpossibleSize(at, dbBytes, pageSize);
+    }
 
     total = walBytes + pages * pageSize;
     const outBytes = await writeSnapshot({ dbFile, walFile, latest, pageSize, pages, outPath, chunkBytes, onWritten: (n) => progress(walBytes + n) });
@@ -188,15 +198,42 @@ export async function exportSnapshot(dbPath: string, outPath: string, options: E
   }
 }
 
-/** Page 1 carries the change counter: a database file newer than page 1 at the commit was checkpointed past it. */
-function refuseNewerDatabase(scan: WalScan, at: { commit: number; frame: number }, dbCounter: number): void {
-  let counter: number | null = null;
+/**
+ * Refuses a pair the commit cannot be rebuilt from exactly: page 1 carries the file change
+ * counter, so a database file newer than page 1 at the commit was checkpointed past it, and one
+ * older than the WAL's first page 1 minus one is not the file the WAL was written on (an older
+ * copy restored beside it).
+ */
+function refuseMismatchedDatabase(scan: WalScan, at: { commit: number; frame: number }, dbCounter: number): void {
+  const first = scan.page1Frames[0];
+  if (first === undefined || first > at.frame) return;
+  const base = (scan.page1Counters[0] as number) - 1;
+  let counter = base + 1;
   for (let i = 0; i < scan.page1Frames.length && (scan.page1Frames[i] as number) <= at.frame; i++) counter = scan.page1Counters[i] as number;
-  if (counter !== null && dbCounter > counter) {
+  if (dbCounter > counter) {
     throw new EngineError(
       'ERR_ENGINE_INPUT',
       `the database file's change counter is ${dbCounter}, newer than page 1 at commit ${at.commit} (${counter}): the file holds a later state, so commit ${at.commit} cannot be rebuilt exactly`,
       'run litewal pair-check; export a later commit, or use a copy of the database file from before that checkpoint',
+    );
+  }
+  if (dbCounter < base) {
+    throw new EngineError(
+      'ERR_ENGINE_INPUT',
+      `the database file's change counter is ${dbCounter}, but the WAL was written on a database at ${base}: the file is older than the WAL (a restored copy?)`,
+      'run litewal pair-check; put the database file the WAL belongs to beside it',
+    );
+  }
+}
+
+/** A commit cannot record more pages than the database file and the log up to it could supply. */
+function refuseImpossibleSize(at: { commit: number; frame: number; pages: number }, dbBytes: number, pageSize: number): void {
+  const most = Math.floor(dbBytes / pageSize) + at.frame;
+  if (at.pages > most) {
+    throw new EngineError(
+      'ERR_ENGINE_INPUT',
+      `commit ${at.commit} (frame ${at.frame}) records a database of ${at.pages} pages, but the ${dbBytes}-byte database file and ${at.frame} frames can hold at most ${most}`,
+      'run litewal pair-check: the WAL does not belong to this database file',
     );
   }
 }
@@ -220,22 +257,18 @@ async function writeSnapshot(input: WriteInput): Promise<number> {
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   let renamed = false;
   try {
-    const chunkPages = Math.max(1, Math.floor(input.chunkBytes / pageSize));
+    const chunkPages = Math.min(INDEX_SPAN, Math.max(1, Math.floor(input.chunkBytes / pageSize)));
     const buffer = new Uint8Array(Math.min(chunkPages, Math.max(1, pages)) * pageSize);
-    const frameSize = pageSize + WAL_FRAME_HEADER_BYTES;
+    const scratch = new Uint8Array(Math.max(pageSize + WAL_FRAME_HEADER_BYTES, SPAN_READ_BYTES));
     let k = 0;
     for (let first = 1; first <= pages; first += chunkPages) {
       const count = Math.min(chunkPages, pages - first + 1);
       const chunk = buffer.subarray(0, count * pageSize);
       const got = await dbFile.read(chunk, (first - 1) * pageSize);
       chunk.fill(0, got); // pages past the end of the database file read as zeros, as in SQLite
-      for (; k < latest.pages.length && (latest.pages[k] as number) < first + count; k++) {
-        const page = latest.pages[k] as number;
-        const frame = latest.frames[k] as number;
-        const into = chunk.subarray((page - first) * pageSize, (page - first + 1) * pageSize);
-        const n = await (walFile as VfsFile).read(into, WAL_HEADER_BYTES + (frame - 1) * frameSize + WAL_FRAME_HEADER_BYTES);
-        if (n < pageSize) throw new EngineError('ERR_ENGINE_INPUT', `the WAL shrank while it was read: frame ${frame} gave ${n} of ${pageSize} bytes`);
-      }
+      const end = upperBound(latest.pages, k, first + count);
+      await overlayWalPages({ walFile, latest, from: k, to: end, first, chunk, pageSize, scratch });
+      k = end;
       if (first === 1 && chunk.length >= DB_HEADER_BYTES) {
         chunk[18] = 1; // file format write version: rollback journal
         chunk[19] = 1; // file format read version
@@ -255,6 +288,63 @@ async function writeSnapshot(input: WriteInput): Promise<number> {
       await handle.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
     }
+  }
+}
+
+/** The first index at or after `from` whose page is >= `page`. */
+function upperBound(pages: Uint32Array, from: number, page: number): number {
+  let lo = from;
+  let hi = pages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((pages[mid] as number) < page) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Overlay {
+  readonly walFile: VfsFile | null;
+  readonly latest: LatestFrames;
+  /** Entries `from..to - 1` of `latest` go into `chunk`, which starts at page `first`. */
+  readonly from: number;
+  readonly to: number;
+  readonly first: number;
+  readonly chunk: Uint8Array;
+  readonly pageSize: number;
+  readonly scratch: Uint8Array;
+}
+
+/**
+ * Copies the WAL's latest image of each page of a chunk into it. The frames are visited in file
+ * order and frames close to each other are read with one read of the span between them (at most
+ * {@link SPAN_READ_BYTES}, gaps of at most {@link MAX_GAP_FRAMES} frames), so a log written in
+ * order costs a few large reads instead of one read per page.
+ */
+async function overlayWalPages(o: Overlay): Promise<void> {
+  const n = o.to - o.from;
+  if (n === 0) return;
+  const wal = o.walFile as VfsFile;
+  const frameSize = o.pageSize + WAL_FRAME_HEADER_BYTES;
+  // Sort the entries by frame: key = frame * 2^21 + index in the chunk (exact in a double).
+  const order = new Float64Array(n);
+  for (let i = 0; i < n; i++) order[i] = (o.latest.frames[o.from + i] as number) * INDEX_SPAN + i;
+  order.sort();
+  const frameAt = (i: number): number => Math.floor((order[i] as number) / INDEX_SPAN);
+  for (let g = 0; g < n; ) {
+    const firstFrame = frameAt(g);
+    let end = g + 1;
+    while (end < n && frameAt(end) - frameAt(end - 1) <= MAX_GAP_FRAMES && (frameAt(end) - firstFrame + 1) * frameSize <= o.scratch.length) end++;
+    const span = (frameAt(end - 1) - firstFrame + 1) * frameSize;
+    const got = await wal.read(o.scratch.subarray(0, span), WAL_HEADER_BYTES + (firstFrame - 1) * frameSize);
+    if (got < span) throw new EngineError('ERR_ENGINE_INPUT', `the WAL shrank while it was read: frames ${firstFrame}..${frameAt(end - 1)} gave ${got} of ${span} bytes`);
+    for (let i = g; i < end; i++) {
+      const index = (order[i] as number) % INDEX_SPAN;
+      const page = o.latest.pages[o.from + index] as number;
+      const at = (frameAt(i) - firstFrame) * frameSize + WAL_FRAME_HEADER_BYTES;
+      o.chunk.set(o.scratch.subarray(at, at + o.pageSize), (page - o.first) * o.pageSize);
+    }
+    g = end;
   }
 }
 
