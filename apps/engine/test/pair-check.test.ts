@@ -157,6 +157,19 @@ describe('litewal pair-check', () => {
     expect(await sqliteRead(files.db, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 3 }]);
   });
 
+  it('flags the valid frames before a damaged commit frame as part of the damage', async () => {
+    const files = await fresh('midlog-commit', (sub) => makeWalDatabase({ dir: sub, statements: TEN_COMMITS }));
+    const { pageSize, commitFrames } = await walCommitFrames(files.wal);
+    const damaged = commitFrames[5] as number;
+    expect(damaged - (commitFrames[4] as number)).toBeGreaterThan(1); // the transaction has frames before its commit frame
+    await patchFile(files.wal, frameOffset(damaged, pageSize) + 24 + 2000, new Uint8Array([0x5a]));
+    const { code, report } = await pairCheck(files.db);
+    expect(code).toBe(1);
+    expect(breakCodes(report)).toEqual(['UNCOMMITTED_TAIL!', 'MID_LOG_CORRUPTION!']);
+    expect(report.breaks.map((b) => b.frame)).toEqual([(commitFrames[4] as number) + 1, damaged]);
+    expect(report.lostCommitsBeyondBreak).toBe(commitFrames.length - 6);
+  });
+
   it('reports a zero page number with the commits beyond it', async () => {
     const files = await fresh('zero', (sub) => makeWalDatabase({ dir: sub, statements: TEN_COMMITS }));
     const { pageSize, commitFrames } = await walCommitFrames(files.wal);

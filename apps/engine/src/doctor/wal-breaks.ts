@@ -1,4 +1,4 @@
-import { WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES, walChecksum, type WalHeader } from '@litewal/checksum';
+import { WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES, walChecksum, type ChainResult, type WalHeader } from '@litewal/checksum';
 import type { VfsFile } from '@litewal/vfs';
 import type { WalScan } from '../internal/wal-scan.js';
 
@@ -120,31 +120,49 @@ function isEarlierGeneration(salt1: number, header: WalHeader): boolean {
 export async function describeBreaks(file: VfsFile, scan: WalScan): Promise<WalBreak[]> {
   const { header, chain } = scan;
   if (header === null || chain === null) return [];
+  const stop = await describeStop(file, scan, header, chain);
   const breaks: WalBreak[] = [];
   if (chain.chained > chain.committed) {
-    breaks.push({
-      code: 'UNCOMMITTED_TAIL',
-      frame: chain.committed + 1,
-      normal: true,
-      lostCommits: 0,
-      message: `frames ${chain.committed + 1}..${chain.chained} are valid but no commit frame follows them: a transaction that never committed`,
-      action: 'nothing: SQLite ignores them and the next writer overwrites them',
-    });
+    const frames = `frames ${chain.committed + 1}..${chain.chained}`;
+    breaks.push(
+      stop === null || stop.normal
+        ? {
+            code: 'UNCOMMITTED_TAIL',
+            frame: chain.committed + 1,
+            normal: true,
+            lostCommits: 0,
+            message: `${frames} are valid but no commit frame follows them: a transaction that never committed`,
+            action: 'nothing: SQLite ignores them and the next writer overwrites them',
+          }
+        : {
+            code: 'UNCOMMITTED_TAIL',
+            frame: chain.committed + 1,
+            normal: false,
+            lostCommits: 0,
+            message: `${frames} are valid but the frame after them is damaged: their transaction's commit may be the damaged frame`,
+            action: stop.action,
+          },
+    );
   }
+  if (stop !== null) breaks.push(stop);
+  return breaks;
+}
+
+/** What stopped SQLite's scan, or null when the file simply ended after a whole frame. */
+async function describeStop(file: VfsFile, scan: WalScan, header: WalHeader, chain: ChainResult): Promise<WalBreak | null> {
   const { frame, reason } = chain.stop;
-  if (reason === 'end-of-file') return breaks;
+  if (reason === 'end-of-file') return null;
   if (reason === 'partial-frame') {
     const frameSize = header.pageSize + WAL_FRAME_HEADER_BYTES;
     const tail = scan.bytes - WAL_HEADER_BYTES - scan.framesInFile * frameSize;
-    breaks.push({
+    return {
       code: 'TORN_TAIL',
       frame,
       normal: true,
       lostCommits: 0,
       message: `the file ends ${tail} bytes into frame ${frame} (a frame is ${frameSize} bytes): a write cut short`,
       action: 'nothing: SQLite ignores the partial frame',
-    });
-    return breaks;
+    };
   }
   const raw = new Uint8Array(WAL_FRAME_HEADER_BYTES);
   await file.read(raw, WAL_HEADER_BYTES + (frame - 1) * (header.pageSize + WAL_FRAME_HEADER_BYTES));
@@ -161,10 +179,14 @@ export async function describeBreaks(file: VfsFile, scan: WalScan): Promise<WalB
   const lostAction =
     'SQLite reads only the frames before the break; copy the database, the -wal and the -shm aside before anything opens them, then decide whether to export the prefix (litewal export) or restore from a backup';
   const at = `frame ${frame}`;
-  const push = (code: WalBreakCode, normal: boolean, message: string, action: string): WalBreak[] => {
-    breaks.push({ code, frame, normal: normal && lost === 0, lostCommits: lost, message: `${at}: ${message}; ${lostText}`, action: lost === 0 ? action : lostAction });
-    return breaks;
-  };
+  const push = (code: WalBreakCode, normal: boolean, message: string, action: string): WalBreak => ({
+    code,
+    frame,
+    normal: normal && lost === 0,
+    lostCommits: lost,
+    message: `${at}: ${message}; ${lostText}`,
+    action: lost === 0 ? action : lostAction,
+  });
   if (reason === 'zero-page') {
     return push('ZERO_PAGE', false, 'has this generation\'s salts but page number 0, which SQLite never writes', lostAction);
   }
