@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -148,7 +148,9 @@ describe('litewal export', () => {
     expect(await readFile(out, 'utf8')).toBe('keep me');
     expect((await run(['export', files.db, '--out', out, '--force'])).code).toBe(0);
     expect(await integrityCheck(out)).toBe('ok');
-    for (const source of [files.db, files.wal]) {
+    const hardLink = join(dir, 'hard-link.db');
+    await link(files.db, hardLink);
+    for (const source of [files.db, files.wal, hardLink]) {
       const r = await run(['export', files.db, '--out', source, '--force']);
       expect(r.code).toBe(2);
       expect(r.err).toContain('export never writes its source');

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '@litewal/checksum';
@@ -68,9 +68,12 @@ const MAX_GAP_FRAMES = 8;
 /** Multiplier that packs (frame, index in chunk) into one double; chunks hold fewer pages. */
 const INDEX_SPAN = 2 ** 21;
 
+/** Whether two paths name one file: the same resolved path, or the same inode (a hard link). */
 async function sameFile(a: string, b: string): Promise<boolean> {
   const resolve = async (p: string): Promise<string> => realpath(p).catch(() => path.resolve(p));
-  return (await resolve(a)) === (await resolve(b));
+  if ((await resolve(a)) === (await resolve(b))) return true;
+  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 async function checkOutput(dbPath: string, outPath: string, overwrite: boolean): Promise<void> {
