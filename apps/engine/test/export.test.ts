@@ -11,6 +11,7 @@ import {
   sqliteRead,
   type DatabaseFiles,
 } from '@litewal/sqlite-fixtures';
+import { walChecksum } from '@litewal/checksum';
 import { exportSnapshot } from '../src/export/export-snapshot.js';
 import { AtCommitError } from '../src/errors.js';
 import { runCli as run } from './support/run-cli.js';
@@ -168,6 +169,31 @@ describe('litewal export', () => {
     expect(JSON.parse(stdout)).toMatchObject({ commit: 0, commits: 0, walPages: 0 });
     expect(await sqliteRead(out, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect((await run(['export', join(sub, 'missing.db'), '--out', out, '--force'])).code).toBe(2);
+  });
+
+  it('refuses a crafted commit frame that records far more pages than the files hold, writing nothing', async () => {
+    const sub = join(dir, 'hostile');
+    await mkdir(sub);
+    const copy = await copyDatabase(files.db, sub);
+    const wal = await readFile(copy.wal);
+    const frameSize = pageSize + 24;
+    const last = commitFrames.at(-1) as number;
+    const prev = wal.subarray(frameOffset(last, pageSize), frameOffset(last, pageSize) + frameSize);
+    // A copy of the last frame, valid salts and checksum, whose commit size is 2^31 pages (2 TiB of 1 KiB pages).
+    const frame = Buffer.alloc(frameSize);
+    prev.copy(frame, 0, 0, frameSize);
+    frame.writeUInt32BE(0x80000000, 4);
+    const order = wal.readUInt32BE(0) === 0x377f0683 ? 'big' : 'little';
+    const seed = { s1: prev.readUInt32BE(16), s2: prev.readUInt32BE(20) };
+    const sum = walChecksum(frame.subarray(24), order, walChecksum(frame.subarray(0, 8), order, seed));
+    frame.writeUInt32BE(sum.s1, 16);
+    frame.writeUInt32BE(sum.s2, 20);
+    await writeFile(copy.wal, Buffer.concat([wal.subarray(0, frameOffset(last + 1, pageSize)), frame]));
+    const out = join(sub, 'out.db');
+    const { code, err } = await run(['export', copy.db, '--out', out]);
+    expect(code).toBe(2);
+    expect(err).toContain(`records a database of ${0x80000000} pages, but the`);
+    expect(await readdir(sub)).toEqual(['multi.db', 'multi.db-shm', 'multi.db-wal']);
   });
 
   it('keeps memory bounded on a WAL of about 80 MB', async () => {
