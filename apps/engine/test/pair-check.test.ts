@@ -201,7 +201,7 @@ describe('litewal pair-check', () => {
     expect(r.report.wal?.checkpointSequence).toBe(1);
   });
 
-  it('finds no break in a transaction that rolled back to a savepoint after spilling pages, and export matches SQLite', async () => {
+  it('reports the unsealed frames a savepoint rollback after spilling pages leaves as normal, and export matches SQLite', async () => {
     const files = await fresh('savepoint', (sub) =>
       makeWalDatabase({
         dir: sub,
@@ -223,7 +223,10 @@ describe('litewal pair-check', () => {
     );
     const { code, report } = await pairCheck(files.db);
     expect([code, report.pairing, report.lostCommitsBeyondBreak]).toEqual([0, 'ok', 0]);
-    expect(report.breaks.every((b) => b.normal)).toBe(true);
+    // The frames spilled after the savepoint and rolled back stay after the last commit, unsealed.
+    expect(breakCodes(report)).toEqual(['UNSEALED_FRAMES']);
+    expect(report.breaks[0]?.frame).toBe((report.wal?.committedFrames ?? 0) + 1);
+    expect(report.wal?.framesInFile).toBeGreaterThan(report.wal?.committedFrames ?? 0);
     const out = join(dir, 'savepoint', 'export.db');
     await exportSnapshot(files.db, out);
     const rows = 'SELECT count(*) AS n, sum(length(v)) AS bytes, group_concat(hex(substr(v, 1, 16))) AS heads FROM t';

@@ -2,6 +2,7 @@ import { checkWalPairing, type WalPairing } from '../doctor/pair-check.js';
 import { EngineError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { printJson, printTable, type CliIo } from './output.js';
+import { createProgress } from './progress.js';
 
 /** Usage line of `litewal pair-check`. */
 export const PAIR_CHECK_USAGE = 'litewal pair-check <db> [--json]';
@@ -14,8 +15,15 @@ export async function pairCheckCommand(argv: readonly string[], io: CliIo): Prom
   const args = parseArgs(argv, ['json'], []);
   const [db, extra] = args.positionals;
   if (db === undefined || extra !== undefined) throw new EngineError('ERR_ENGINE_USAGE', `usage: ${PAIR_CHECK_USAGE}`);
-  const report = await checkWalPairing(db);
-  if (args.flags.has('json')) printJson(io, report);
+  const json = args.flags.has('json');
+  const progress = createProgress(io, 'pair-check', !json);
+  let report: WalPairing;
+  try {
+    report = await checkWalPairing(db, { onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.done();
+  }
+  if (json) printJson(io, report);
   else printSummary(io, report);
   return report.pairing === 'ok' && report.breaks.every((b) => b.normal) ? 0 : 1;
 }

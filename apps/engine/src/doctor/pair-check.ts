@@ -72,6 +72,8 @@ export interface PairCheckOptions {
    * @defaultValue `new NodeVfs()`
    */
   readonly vfs?: Vfs;
+  /** Called while the WAL is scanned, with bytes read so far and its size. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 async function readDbHeader(file: VfsFile): Promise<DbHeader | null> {
@@ -138,7 +140,7 @@ export async function checkWalPairing(dbPath: string, options: PairCheckOptions 
   if (walKind === 'file') {
     const file = await vfs.open(walPath, { readOnly: true });
     try {
-      scan = await scanWal(file);
+      scan = await scanWal(file, options.onProgress === undefined ? {} : { onProgress: options.onProgress });
       breaks = await describeBreaks(file, scan);
       const last = scan.page1Frames.at(-1);
       if (last !== undefined && scan.header !== null) {

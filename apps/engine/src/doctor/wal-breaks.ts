@@ -14,7 +14,8 @@ import type { WalScan } from '../internal/wal-scan.js';
  * - `SALT_CHANGE`: frames of an earlier generation of this WAL (salt-1 a little below the
  *   header's) left behind after the log was restarted; normal.
  * - `UNSEALED_FRAMES`: frames with zeroed salts and checksums, which SQLite writes inside a
- *   transaction after rewriting one of its frames and seals only at commit; normal.
+ *   transaction after rewriting one of its frames and seals only at commit: left over after a
+ *   rollback to a savepoint or a transaction that never committed; normal.
  * - `ZERO_FILLED`: a frame header of zeros (space the file system allocated but that was never
  *   written); normal when no commit follows.
  * - `ZERO_PAGE`: a frame with this generation's salts and page number 0, which SQLite never writes.
@@ -200,7 +201,12 @@ async function describeStop(file: VfsFile, scan: WalScan, header: WalHeader, cha
     return push('ZERO_FILLED', true, 'the frame header is all zeros (space never written)', 'nothing: SQLite ignores it');
   }
   if (salt1 === 0 && salt2 === 0) {
-    return push('UNSEALED_FRAMES', true, `frames with zeroed salts and checksums (page ${page}): written inside a transaction that never committed`, 'nothing: SQLite ignores them');
+    return push(
+      'UNSEALED_FRAMES',
+      true,
+      `frames with zeroed salts and checksums (page ${page}): SQLite writes these inside a transaction after rewriting one of its frames, and these were left by one that rolled back (to a savepoint) or never committed`,
+      'nothing: SQLite ignores them',
+    );
   }
   if (isEarlierGeneration(salt1, header)) {
     return push('SALT_CHANGE', true, `${salts}: frames of an earlier generation left after the log restarted (checkpoint sequence ${header.checkpointSequence})`, 'nothing: SQLite ignores them');
