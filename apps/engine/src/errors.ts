@@ -2,13 +2,19 @@
  * Codes of the errors the engine and the `litewal` CLI raise.
  * @public
  */
-export type EngineErrorCode = 'ERR_ENGINE_USAGE' | 'ERR_ENGINE_INPUT' | 'ERR_ENGINE_BUSY';
+export type EngineErrorCode =
+  | 'ERR_ENGINE_USAGE'
+  | 'ERR_ENGINE_INPUT'
+  | 'ERR_ENGINE_BUSY'
+  | 'ERR_ENGINE_AT_COMMIT'
+  | 'ERR_ENGINE_OUTPUT_EXISTS';
 
 /**
  * Base class of the engine's errors. `ERR_ENGINE_USAGE` is a bad command line and
  * `ERR_ENGINE_INPUT` an input that cannot be used (missing, a directory, not a WAL): the CLI exits 2
  * for both. `ERR_ENGINE_BUSY`: another process holds the database, so the command refused to act;
- * the CLI exits 1.
+ * the CLI exits 1. `ERR_ENGINE_AT_COMMIT` ({@link AtCommitError}) asks for a commit the WAL does
+ * not have and `ERR_ENGINE_OUTPUT_EXISTS` refuses to replace an existing file: the CLI exits 2.
  * @public
  */
 export class EngineError extends Error {
@@ -26,6 +32,35 @@ export class EngineError extends Error {
     super(message);
     this.code = code;
     this.hint = hint;
+  }
+}
+
+/**
+ * `litewal export --at-commit N` (or {@link exportSnapshot}'s `atCommit`) named a commit that the
+ * valid prefix of the WAL does not have (`ERR_ENGINE_AT_COMMIT`).
+ * @public
+ */
+export class AtCommitError extends EngineError {
+  /** Class name, for `err.name` checks that survive duplicate package copies. */
+  static override name = 'AtCommitError';
+  /** Class name of this error. */
+  override readonly name: string = 'AtCommitError';
+  /** The commit asked for. */
+  readonly requested: number;
+  /** Commits in the valid prefix of the WAL (valid values are 1..available). */
+  readonly available: number;
+
+  /** Creates the error from the value asked for and the number of commits there are. */
+  constructor(requested: number, available: number) {
+    super(
+      'ERR_ENGINE_AT_COMMIT',
+      available === 0
+        ? `--at-commit ${requested}: the WAL has no committed transaction`
+        : `--at-commit ${requested} is not a commit of this WAL: it has ${available} commit${available === 1 ? '' : 's'} (1..${available})`,
+      'litewal history lists every commit of the valid prefix of the WAL, numbered as --at-commit counts them',
+    );
+    this.requested = requested;
+    this.available = available;
   }
 }
 

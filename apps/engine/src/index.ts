@@ -9,7 +9,10 @@
  * header and its valid prefix exactly as SQLite computes it, live against stale frames, the `-shm`
  * with the locks held right now, and a diagnosis in words), {@link walHistory} the read-only frame
  * history behind `litewal history` (every commit of the valid prefix, then what SQLite ignores)
- * and {@link recoverDatabase} the wal-index rebuild behind `litewal recover`.
+ * and {@link recoverDatabase} the wal-index rebuild behind `litewal recover`. {@link checkWalPairing}
+ * (`litewal pair-check`) tells whether a WAL belongs to the database beside it and where its log
+ * breaks, and {@link exportSnapshot} (`litewal export`) writes the database at any commit of its
+ * WAL as one self-contained file that needs no WAL, no `-shm` and no lock.
  *
  * @example
  * ```ts
@@ -39,6 +42,7 @@ export type { DatabaseGroupCommitOptions, DatabaseOptions, DatabaseSynchronous }
 export type { Snapshot } from './database/snapshot.js';
 export type { WriteTransaction } from './database/write-transaction.js';
 export {
+  AtCommitError,
   BusySnapshotDatabaseError,
   CommitFailedError,
   DatabaseError,
@@ -47,6 +51,15 @@ export {
   type DatabaseErrorCode,
   type EngineErrorCode,
 } from './errors.js';
+export {
+  checkWalPairing,
+  type PairCheckOptions,
+  type WalPairing,
+  type WalPairingVerdict,
+} from './doctor/pair-check.js';
+export type { PairingCode, PairingReason } from './doctor/pairing-reasons.js';
+export type { WalBreak, WalBreakCode } from './doctor/wal-breaks.js';
+export { exportSnapshot, type ExportReport, type ExportSnapshotOptions } from './export/export-snapshot.js';
 export { walHistory, type WalCommit, type WalFrameRun, type WalHistory } from './history/wal-history.js';
 export type { DatabaseFileInspection } from './inspect/database-check.js';
 export type { Diagnosis, DiagnosisCode } from './inspect/diagnose.js';

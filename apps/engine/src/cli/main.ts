@@ -2,9 +2,11 @@ import { EngineError } from '../errors.js';
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { CHECKPOINT_USAGE, checkpointCommand } from './checkpoint-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { EXPORT_USAGE, exportCommand } from './export-command.js';
 import { FEC_USAGE, fecCommand } from './fec-command.js';
 import { HISTORY_USAGE, historyCommand } from './history-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
+import { PAIR_CHECK_USAGE, pairCheckCommand } from './pair-check-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
 import { STATS_USAGE, statsCommand } from './stats-command.js';
 import type { CliIo } from './output.js';
@@ -18,6 +20,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   stats: statsCommand,
   bench: benchCommand,
   fec: fecCommand,
+  'pair-check': pairCheckCommand,
+  export: exportCommand,
 };
 
 const USAGE = [
@@ -30,6 +34,8 @@ const USAGE = [
   `  ${STATS_USAGE}`,
   `  ${BENCH_USAGE}`,
   `  ${FEC_USAGE}`,
+  `  ${PAIR_CHECK_USAGE}`,
+  `  ${EXPORT_USAGE}`,
 ].join('\n');
 
 /**
