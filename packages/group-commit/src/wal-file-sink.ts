@@ -7,6 +7,8 @@ import { BlockingSyncPolicy } from './internal/blocking-sync-policy.js';
 import { SYNCHRONOUS_MODES, type FlushedGroup, type SynchronousMode, type WalFileSinkOptions } from './wal-file-sink-options.js';
 
 const DEFAULT_BLOCKING_SYNC_MAX_MS = 1;
+/** Largest group buffer kept for the next group (a bigger group allocates its own). */
+const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 
 /**
  * The {@link CommitSink} of a SQLite WAL: each group is one {@link @litewal/wal-file#WalFile} append (every
@@ -32,6 +34,8 @@ export class WalFileSink implements CommitSink {
   readonly #gate: AppendGate | undefined;
   readonly #afterFlush: ((group: FlushedGroup) => void | Promise<void>) | undefined;
   readonly #blocking: BlockingSyncPolicy;
+  /** Frames of the last group, reused for the next one (flushes run one at a time). */
+  #scratch: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #wal: WalFile;
   #brokenBy: { readonly cause: unknown } | null = null;
   /** Settles when the last flush (or close) queued so far has finished. */
@@ -150,7 +154,8 @@ export class WalFileSink implements CommitSink {
   async #write(transactions: readonly TransactionFrames[]): Promise<FlushResult> {
     const wal = this.#wal;
     const base = wal.lastFrame; // every group commits, so this is also the committed log
-    const prepared = wal.prepareTransactions(transactions);
+    const prepared = wal.prepareTransactions(transactions, { buffer: this.#scratch });
+    if (prepared.bytes.length > this.#scratch.length && prepared.bytes.length <= MAX_SCRATCH_BYTES) this.#scratch = prepared.bytes;
     if (this.#gate !== undefined && !(await wal.isWindowCurrent(prepared))) {
       throw new StaleAppendWindowError(`${this.path} on disk does not continue this log at frame ${base + 1}`);
     }

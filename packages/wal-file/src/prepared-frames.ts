@@ -68,9 +68,10 @@ export interface TransactionFrames {
 
 /**
  * Serialises transactions into contiguous frames (page number, commit size on each transaction's
- * last frame, page data; salts and checksums zero).
+ * last frame, page data; salts and checksums left for `finalize`), into the start of `buffer`
+ * when it is large enough, else into a new array.
  */
-export function serialiseFrames(transactions: readonly TransactionFrames[], pageSize: number): Uint8Array<ArrayBuffer> {
+export function serialiseFrames(transactions: readonly TransactionFrames[], pageSize: number, buffer?: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   let count = 0;
   for (const { pages, commitSize } of transactions) {
     if (pages.length === 0) throw new RangeError('a transaction needs at least one page');
@@ -84,8 +85,8 @@ export function serialiseFrames(transactions: readonly TransactionFrames[], page
   }
   if (count === 0) throw new RangeError('a batch needs at least one page');
   const size = frameBytes(pageSize);
-  const bytes = new Uint8Array(count * size);
-  const view = new DataView(bytes.buffer);
+  const bytes = buffer !== undefined && buffer.length >= count * size ? buffer.subarray(0, count * size) : new Uint8Array(count * size);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   let at = 0;
   for (const { pages, commitSize } of transactions) {
     for (const page of pages) {
@@ -95,6 +96,7 @@ export function serialiseFrames(transactions: readonly TransactionFrames[], page
         throw new WalFileError('ERR_WAL_FILE_PAGE_NUMBER', `page number ${n} is outside 1..4294967295`);
       }
       view.setUint32(at, n, false);
+      view.setUint32(at + 4, 0, false);
       bytes.set(page.data, at + WAL_FRAME_HEADER_BYTES);
       at += size;
     }

@@ -400,13 +400,15 @@ export class WalFile {
    * frames uncommitted (commit size 0).
    * @throws {@link PageSizeMismatchError}, `ERR_WAL_FILE_PAGE_NUMBER`, `ERR_WAL_FILE_FULL`;
    * RangeError for an empty batch or an uncommitted transaction among several.
+   * @param options - `buffer`: serialise into the start of this array when it is large enough
+   * (the prepared frames then share it: it must not be changed until they are appended).
    */
-  prepareTransactions(transactions: readonly TransactionFrames[]): PreparedFrames {
+  prepareTransactions(transactions: readonly TransactionFrames[], options: { readonly buffer?: Uint8Array<ArrayBuffer> } = {}): PreparedFrames {
     this.#checkWritable();
     if (this.#pageSize === 0) {
       throw new WalFileError('ERR_WAL_FILE_PAGE_SIZE', 'the WAL has no header and no page size was given to open()');
     }
-    const bytes = serialiseFrames(transactions, this.#pageSize);
+    const bytes = serialiseFrames(transactions, this.#pageSize, options.buffer);
     const count = bytes.length / frameBytes(this.#pageSize);
     if (this.#lastFrame + count > MAX_WAL_FRAMES) {
       throw new WalFileError('ERR_WAL_FILE_FULL', `${count} frames after frame ${this.#lastFrame} pass the limit of ${MAX_WAL_FRAMES}`);

@@ -339,6 +339,31 @@ describe('WalFile append pipeline', () => {
     await reopened.close();
   });
 
+  it('serialises into a reused buffer, whatever it held, exactly as into a fresh one', async () => {
+    const batches = [
+      [{ pages: pages(1, 2), commitSize: 2 }, { pages: pages(3), commitSize: 3 }],
+      [{ pages: pages(2), commitSize: 3 }],
+      [{ pages: pages(4, 5, 6), commitSize: 6 }],
+    ];
+    const reused = new MemoryVfs();
+    const r = await WalFile.create(reused, 'w', { pageSize: PAGE, salt1: 3, salt2: 4 });
+    const buffer = new Uint8Array(4 * (24 + PAGE)).fill(0xff);
+    for (const batch of batches) {
+      const prepared = r.prepareTransactions(batch, { buffer });
+      expect(prepared.bytes.buffer).toBe(buffer.buffer); // shares the buffer: every batch fits
+      r.finalize(prepared);
+      await r.appendPrepared(prepared);
+      buffer.fill(0xff); // whatever the caller does with it after the append
+    }
+    expect(r.prepareTransactions([{ pages: pages(1, 2, 3, 4, 5), commitSize: 6 }], { buffer }).bytes.buffer).not.toBe(buffer.buffer);
+    await r.close();
+    const fresh = new MemoryVfs();
+    const f = await WalFile.create(fresh, 'w', { pageSize: PAGE, salt1: 3, salt2: 4 });
+    for (const batch of batches) await f.appendTransactions(batch);
+    await f.close();
+    expect(await fileBytes(reused, 'w')).toEqual(await fileBytes(fresh, 'w'));
+  });
+
   it('refuses a group with an uncommitted transaction or no pages', async () => {
     const vfs = new MemoryVfs();
     const wal = await WalFile.create(vfs, 'w', { pageSize: PAGE });
