@@ -27,8 +27,8 @@ export async function findLockHolder(path: string, offset: number): Promise<Lock
   }
   if (locks === null) return UNKNOWN;
   const others = locks.filter((lock) => lock.holder === 'live process');
-  const named = others.find((lock) => lock.pid !== null);
-  if (named?.pid != null) return { holder: 'live process', pid: named.pid };
+  const pid = others.find((lock) => lock.pid !== null)?.pid;
+  if (pid !== undefined && pid !== null) return { holder: 'live process', pid };
   if (others.length > 0) return { holder: 'live process' };
   if (locks.length > 0) return { holder: 'this process' };
   return UNKNOWN;
