@@ -65,8 +65,11 @@ export interface QueryLocksOptions {
  * @remarks
  * The table is read {@link MAX_LOCK_LINE_BYTES}-bounded line by line in 64 KiB chunks, keeping only
  * this file's locks: memory does not grow with the table, however many lines it has; more than
- * {@link MAX_LOCK_RECORDS} locks on this file is an error. A table longer than one read is not an
- * atomic snapshot (neither is the kernel's): a lock taken or released meanwhile may be missed.
+ * {@link MAX_LOCK_RECORDS} locks on this file is an error. The kernel hands the table out a page
+ * (about 60 lines) per read and locks taken or released between two reads shift the rest, so one
+ * pass can list an entry twice or skip one: the table is read until two passes agree on this
+ * file's locks (at most 4 passes; then the last is returned), and a repeated POSIX entry is listed
+ * once. The answer is what was held at some instant during the call, as with any lock query.
  * Waiters (`->` lines) are not holders and are left out; so are `flock`, lease and delegation
  * entries, which never conflict with byte-range locks. OFD locks carry no pid: they are matched
  * against this process's own in `/proc/self/fdinfo` (by mode and range, so a foreign OFD lock
@@ -93,27 +96,16 @@ export async function queryLocks(path: string, options: QueryLocksOptions = {}):
   const file = await mapErrors(path, 'stat', () => stat(path, { bigint: true }));
   const id = deviceOf(file.dev);
   const inode = file.ino.toString();
-  const found: LockLine[] = [];
-  try {
-    await forEachLine(table, 'throw', (text, number) => {
-      const lock = parseLockLine(text);
-      if (lock === null) throw new LockTableError('ERR_VFS_LOCK_TABLE_FORMAT', table, number, `not a lock line: ${JSON.stringify(text.slice(0, 80))}`);
-      if (lock.waiter || (lock.type !== 'POSIX' && lock.type !== 'OFDLCK')) return;
-      if (lock.inode !== inode || lock.major !== id.major || lock.minor !== id.minor) return;
-      if (lock.start > last || (lock.end !== null && lock.end < first)) return;
-      if (lock.mode !== 'READ' && lock.mode !== 'WRITE') {
-        throw new LockTableError('ERR_VFS_LOCK_TABLE_FORMAT', table, number, `lock mode ${lock.mode}, expected READ or WRITE`);
-      }
-      if (found.length === MAX_LOCK_RECORDS) {
-        throw new LockTableError('ERR_VFS_LOCK_TABLE_LIMIT', table, number, `more than ${MAX_LOCK_RECORDS} locks on ${path}`);
-      }
-      found.push(lock);
-    });
-  } catch (error) {
-    if (error instanceof LockTableError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw toVfsError(error, table, 'read');
+  // The kernel hands the table out a page per read, and locks taken or released between two
+  // reads shift the rest: an entry can be listed twice or skipped. Read until two passes agree.
+  let found: LockLine[] | null;
+  let previous: string | null = null;
+  for (let pass = 1; ; pass++) {
+    found = await readTable(table, { path, id, inode, first, last });
+    if (found === null) return null;
+    const seen = found.map((lock) => `${lock.type} ${lock.pid} ${keyOf(lock)}`).join('\n');
+    if (seen === previous || pass === MAX_PASSES) break;
+    previous = seen;
   }
   const own = found.some((lock) => lock.type === 'OFDLCK' && lock.pid <= 0) ? await ownOfdLocks(id, inode) : new Map<string, number>();
   return found.map((lock) => {
@@ -134,6 +126,56 @@ export async function queryLocks(path: string, options: QueryLocksOptions = {}):
       holder: mine ? 'this process' : 'live process',
     };
   });
+}
+
+/** Passes over the lock table before the last one is taken as it is (the table never held still). */
+const MAX_PASSES = 4;
+
+interface Wanted {
+  readonly path: string;
+  readonly id: DeviceId;
+  readonly inode: string;
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * One pass over the lock table: the POSIX and OFD locks held on the wanted file that overlap
+ * `first..last`, in table order, an entry repeated by the read listed once; null when the table
+ * does not exist.
+ */
+async function readTable(table: string, wanted: Wanted): Promise<LockLine[] | null> {
+  const found: LockLine[] = [];
+  const posix = new Set<string>();
+  try {
+    await forEachLine(table, 'throw', (text, number) => {
+      const lock = parseLockLine(text);
+      if (lock === null) throw new LockTableError('ERR_VFS_LOCK_TABLE_FORMAT', table, number, `not a lock line: ${JSON.stringify(text.slice(0, 80))}`);
+      if (lock.waiter || (lock.type !== 'POSIX' && lock.type !== 'OFDLCK')) return;
+      if (lock.inode !== wanted.inode || lock.major !== wanted.id.major || lock.minor !== wanted.id.minor) return;
+      if (lock.start > wanted.last || (lock.end !== null && lock.end < wanted.first)) return;
+      if (lock.mode !== 'READ' && lock.mode !== 'WRITE') {
+        throw new LockTableError('ERR_VFS_LOCK_TABLE_FORMAT', table, number, `lock mode ${lock.mode}, expected READ or WRITE`);
+      }
+      if (lock.type === 'POSIX') {
+        // The kernel merges a process's POSIX locks, so one process never holds two identical
+        // ones: a second is the same entry read twice. (Two OFD holders can hold identical locks.)
+        const key = `${lock.pid} ${keyOf(lock)}`;
+        if (posix.has(key)) return;
+        posix.add(key);
+      }
+      if (found.length === MAX_LOCK_RECORDS) {
+        throw new LockTableError('ERR_VFS_LOCK_TABLE_LIMIT', table, number, `more than ${MAX_LOCK_RECORDS} locks on ${wanted.path}`);
+      }
+      found.push(lock);
+    });
+  } catch (error) {
+    if (error instanceof LockTableError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw toVfsError(error, table, 'read');
+  }
+  return found;
 }
 
 function isCount(value: number, min: number): boolean {

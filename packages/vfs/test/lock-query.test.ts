@@ -152,6 +152,27 @@ describe('queryLocks on a given lock table', () => {
     ]);
   });
 
+  it('an entry listed twice by a read that straddled a change is listed once (POSIX); two identical OFD entries stay two', async () => {
+    const at = await file('repeated.shm');
+    const id = await kernelId(at);
+    const table = path.join(dir, 'repeated.locks');
+    await writeFile(
+      table,
+      [
+        `1: POSIX  ADVISORY  WRITE 4242 ${id} 121 121`,
+        `2: OFDLCK ADVISORY  READ  -1 ${id} 124 124`,
+        `3: OFDLCK ADVISORY  READ  -1 ${id} 124 124`,
+        `4: POSIX  ADVISORY  WRITE 4242 ${id} 121 121`,
+        '',
+      ].join('\n'),
+    );
+    expect(await queryLocks(at, { lockTable: table })).toEqual([
+      { offset: 121, length: 1, mode: 'exclusive', kind: 'posix', pid: 4242, holder: 'live process' },
+      { offset: 124, length: 1, mode: 'shared', kind: 'ofd', pid: null, holder: 'live process' },
+      { offset: 124, length: 1, mode: 'shared', kind: 'ofd', pid: null, holder: 'live process' },
+    ]);
+  });
+
   it('reads a table of a million lines in bounded chunks and keeps only this file\'s locks', async () => {
     const at = await file('big.shm');
     const id = await kernelId(at);
@@ -165,7 +186,8 @@ describe('queryLocks on a given lock table', () => {
     const at = await file('crowded.shm');
     const id = await kernelId(at);
     const table = path.join(dir, 'crowded.locks');
-    await writeFile(table, `1: POSIX  ADVISORY  READ  4242 ${id} 123 123\n`.repeat(MAX_LOCK_RECORDS + 10));
+    const lines = Array.from({ length: MAX_LOCK_RECORDS + 10 }, (_, i) => `${i + 1}: POSIX  ADVISORY  READ  4242 ${id} ${1000 + i} ${1000 + i}\n`);
+    await writeFile(table, lines.join(''));
     const error = (await queryLocks(at, { lockTable: table }).catch((e: unknown) => e)) as LockTableError;
     expect([error.name, error.code, error.line, error.message]).toEqual([
       'LockTableError',
@@ -173,7 +195,7 @@ describe('queryLocks on a given lock table', () => {
       MAX_LOCK_RECORDS + 1,
       `${table} line ${MAX_LOCK_RECORDS + 1}: more than ${MAX_LOCK_RECORDS} locks on ${at}`,
     ]);
-    expect(await queryLocks(at, { lockTable: table, range: { offset: 0, length: 100 } })).toEqual([]);
+    expect(await queryLocks(at, { lockTable: table, range: { offset: 0, length: 1001 } })).toEqual([{ offset: 1000, length: 1, mode: 'shared', kind: 'posix', pid: 4242, holder: 'live process' }]);
   });
 
   it('a line that is not a lock line, or an endless one: ERR_VFS_LOCK_TABLE_FORMAT', async () => {
