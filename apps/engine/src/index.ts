@@ -65,7 +65,7 @@ export type { DatabaseFileInspection } from './inspect/database-check.js';
 export type { Diagnosis, DiagnosisCode } from './inspect/diagnose.js';
 export { inspectWal, type InspectReport } from './inspect/inspect-wal.js';
 export type { ShmHeaderCopy, ShmInspection, ShmLockReport, ShmReadMark } from './inspect/shm-inspection.js';
-export type { ShmLockState } from './inspect/shm-locks.js';
+export type { ShmLockHolder, ShmLockMethod, ShmLockState } from './inspect/shm-locks.js';
 export type { WalSpace } from './inspect/wal-space.js';
 export type { WalInspection } from './inspect/wal-summary.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';

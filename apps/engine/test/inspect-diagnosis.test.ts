@@ -12,6 +12,7 @@ import {
 import { FaultVfs, NodeVfs } from '@litewal/vfs';
 import { decodeWalIndexHeaderCopy, encodeWalIndexHeader } from '@litewal/wal-index';
 import { inspectWal, type DiagnosisCode, type InspectReport } from '../src/index.js';
+import { inspectWalReadingLocks } from '../src/inspect/inspect-wal.js';
 import { directoryState } from './support/directory-state.js';
 import { runCli as run } from './support/run-cli.js';
 
@@ -204,12 +205,19 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
       expect(mark).toBe(5); // the reader's snapshot: the fixture's last commit frame
       expect(report.shm?.mxFrame).toBe(report.wal.frames.committed);
       expect(report.shm?.nBackfill).toBe(5);
-      expect(report.shm?.locks.find((l) => l.name === `read-${slot}`)?.state).toBe('shared');
+      const pid = reader.session.pid as number;
+      expect(report.shm?.lockProbe).toBe('proc-locks');
+      expect(report.shm?.locks.find((l) => l.name === `read-${slot}`)).toEqual({
+        name: `read-${slot}`,
+        offset: 123 + slot,
+        state: 'shared',
+        holders: [{ pid, holder: 'live process' }],
+      });
       expect(message(report, 'checkpoint-pinned')).toBe(
-        `checkpoint pinned at frame 5 by read mark ${slot}, held by a live process: frames 6..${report.wal.frames.committed} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`,
+        `checkpoint pinned at frame 5 by read mark ${slot}, held by pid ${pid}: frames 6..${report.wal.frames.committed} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`,
       );
       const human = await run(['inspect', files.db]);
-      expect(human.out).toMatch(new RegExp(`locks held now\\s+read-${slot} \\(byte ${123 + slot}\\) shared, by a live process`));
+      expect(human.out).toMatch(new RegExp(`locks held now\\s+read-${slot} \\(byte ${123 + slot}\\) shared, by pid ${pid}`));
       expect(human.out).toMatch(/\[checkpoint-pinned\] checkpoint pinned at frame 5/);
 
       await reader.release();
@@ -226,7 +234,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
     }
   });
 
-  it('sees a held exclusive lock even when the -shm can only be opened read-only', async () => {
+  it('without /proc/locks, tests the locks and sees a held exclusive lock even when the -shm can only be opened read-only', async () => {
     const sub = await subdir();
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const holder = await new NodeVfs().open(files.shm);
@@ -236,8 +244,9 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
       // so the refusal is injected): the probe falls back to a read-only descriptor.
       const vfs = new FaultVfs(new NodeVfs());
       vfs.injectFault({ operation: 'open', kind: 'eio', path: files.shm, nth: 2 });
-      const report = await inspectWal(files.db, vfs);
+      const report = await inspectWalReadingLocks(files.db, vfs, join(sub, 'no-proc', 'locks'));
       expect(report.shm?.lockProbe).toBe('read-only');
+      expect(report.shm?.locks.map((l) => l.holders)).toEqual(Array(8).fill(null));
       expect(report.shm?.locks.map((l) => l.state)).toEqual(['exclusive', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
       expect(message(report, 'locks-unknown')).toBe(
         `the -shm could only be opened read-only, so readers' shared locks cannot be seen: read marks below mxFrame 5 (1 = frame 4) may or may not pin a checkpoint; run inspect as a user allowed to open ${files.shm} for writing (it still writes nothing) to know`,

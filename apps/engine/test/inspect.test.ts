@@ -80,8 +80,9 @@ describe('litewal inspect', () => {
         name,
         offset: 120 + i,
         state: 'free',
+        holders: [],
       })),
-      lockProbe: 'read-write',
+      lockProbe: 'proc-locks',
       matchesWal: true,
     });
     expect(report['database']).toEqual({

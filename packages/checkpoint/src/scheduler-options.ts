@@ -100,10 +100,10 @@ export interface CheckpointPin {
   /** The frame the reader's snapshot ends at: frames after it stay in the WAL. */
   readonly frame: number;
   /**
-   * Who holds the read lock, from Linux's `/proc/locks`: `live process` (another process; its
-   * pid is given when the lock is a POSIX lock, as SQLite's are), `this process` (a connection of
-   * this process, e.g. an open snapshot of the application's own), `unknown` (released meanwhile,
-   * or not Linux).
+   * Who holds the read lock, from `queryLocks` of `@litewal/vfs` (Linux's `/proc/locks`):
+   * `live process` (another process; its pid is given when the lock is a POSIX lock, as SQLite's
+   * are), `this process` (a connection of this process, e.g. an open snapshot of the
+   * application's own), `unknown` (released meanwhile, or not Linux).
    */
   readonly holder: 'live process' | 'this process' | 'unknown';
   /** The process id of the holder, when known. */

@@ -1,37 +1,18 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDir } from '@litewal/sqlite-fixtures';
+import { holdLocks, makeTempDir, removeTempDir, type LockHolderProcess } from '@litewal/sqlite-fixtures';
 import { NodeVfs } from '@litewal/vfs';
 import { findLockHolder } from '../src/internal/lock-holder.js';
 
-/**
- * A python3 process holding a shared lock on one byte of a file: a POSIX lock (`F_SETLK`, what
- * SQLite takes) or an OFD lock (`F_OFD_SETLK`, what litewal takes); it prints `locked` once it
- * holds it and keeps it until killed.
- */
-const HOLD_LOCK = `
-import fcntl, os, struct, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR)
-cmd = fcntl.F_OFD_SETLK if sys.argv[3] == 'ofd' else fcntl.F_SETLK
-fcntl.fcntl(fd, cmd, struct.pack('hhqqi4x', fcntl.F_RDLCK, os.SEEK_SET, int(sys.argv[2]), 1, 0))
-print('locked', flush=True)
-time.sleep(60)
-`;
-
 let dir: string;
-let children: ChildProcessWithoutNullStreams[] = [];
+let children: LockHolderProcess[] = [];
 
 beforeAll(async () => {
   dir = await makeTempDir('litewal-lock-holder-');
 });
 afterEach(async () => {
-  for (const child of children) {
-    child.kill('SIGKILL');
-    if (child.exitCode === null && child.signalCode === null) await once(child, 'close');
-  }
+  for (const child of children) await child.kill();
   children = [];
 });
 afterAll(async () => {
@@ -45,14 +26,12 @@ async function file(name: string): Promise<string> {
 }
 
 async function holdInChild(at: string, offset: number, kind: 'posix' | 'ofd'): Promise<number> {
-  const child = spawn('python3', ['-c', HOLD_LOCK, at, String(offset), kind]);
+  const child = await holdLocks(at, [{ offset, length: 1, mode: 'shared', kind }]);
   children.push(child);
-  const [line] = (await once(child.stdout.setEncoding('utf8'), 'data')) as [string];
-  expect(line.trim()).toBe('locked');
-  return child.pid as number;
+  return child.pid;
 }
 
-describe('findLockHolder (Linux /proc/locks)', () => {
+describe('findLockHolder (queryLocks of @litewal/vfs)', () => {
   it('another process holding a POSIX lock, as SQLite does: live process, with its pid', async () => {
     const at = await file('posix.shm');
     const pid = await holdInChild(at, 124, 'posix');

@@ -11,6 +11,10 @@
  * - `ERR_VFS_READ_ONLY`: a write, truncate or exclusive lock on a handle opened read-only (or `EROFS`).
  * - `ERR_VFS_SHORT_WRITE`: only a prefix of the data was written; see {@link ShortWriteError}.
  * - `ERR_VFS_ABORTED`: a lock wait was cancelled through its `AbortSignal`.
+ * - `ERR_VFS_LOCK_TABLE_FORMAT`: a line of the lock table read by {@link queryLocks} is not in
+ *   `/proc/locks` format, or is longer than {@link MAX_LOCK_LINE_BYTES}; see {@link LockTableError}.
+ * - `ERR_VFS_LOCK_TABLE_LIMIT`: more than {@link MAX_LOCK_RECORDS} locks on the queried file; see
+ *   {@link LockTableError}.
  *
  * @public
  */
@@ -23,7 +27,9 @@ export type VfsErrorCode =
   | 'ERR_VFS_CRASHED'
   | 'ERR_VFS_READ_ONLY'
   | 'ERR_VFS_SHORT_WRITE'
-  | 'ERR_VFS_ABORTED';
+  | 'ERR_VFS_ABORTED'
+  | 'ERR_VFS_LOCK_TABLE_FORMAT'
+  | 'ERR_VFS_LOCK_TABLE_LIMIT';
 
 /**
  * Details attached to a {@link VfsError}.
@@ -115,5 +121,33 @@ export class ShortWriteError extends VfsError {
     this.position = position;
     this.bytesWritten = bytesWritten;
     this.bytesRequested = bytesRequested;
+  }
+}
+
+/**
+ * The lock table read by {@link queryLocks} could not be used: a line that is not in `/proc/locks`
+ * format or too long (`ERR_VFS_LOCK_TABLE_FORMAT`), or more locks on the file than the query keeps
+ * (`ERR_VFS_LOCK_TABLE_LIMIT`).
+ *
+ * @public
+ */
+export class LockTableError extends VfsError {
+  /** Class name, kept through minification. */
+  static override name = 'LockTableError';
+  /** Class name of this error. */
+  override readonly name: string = 'LockTableError';
+  /** 1-based number of the line that failed, or of the line that went past the limit. */
+  readonly line: number;
+
+  /**
+   * Creates an error.
+   * @param code - `ERR_VFS_LOCK_TABLE_FORMAT` or `ERR_VFS_LOCK_TABLE_LIMIT`.
+   * @param table - Path of the lock table (normally `/proc/locks`).
+   * @param line - 1-based line number.
+   * @param message - What was observed and the limit.
+   */
+  constructor(code: 'ERR_VFS_LOCK_TABLE_FORMAT' | 'ERR_VFS_LOCK_TABLE_LIMIT', table: string, line: number, message: string) {
+    super(code, `${table} line ${line}: ${message}`, { path: table });
+    this.line = line;
   }
 }

@@ -12,6 +12,9 @@
  * - {@link FaultVfs}: wraps either to simulate power cuts (unsynced writes dropped, kept or torn at 512- or
  *   4096-byte sectors), injected `EIO`/`ENOSPC`/short writes, and bit rot, all from a seed.
  *
+ * {@link queryLocks} lists the byte-range locks held on a file, with their holders' pids where
+ * the kernel gives them, from Linux's `/proc/locks`, without taking any lock itself.
+ *
  * Failures are {@link VfsError}s with a `code` from {@link VfsErrorCode}, the path and the errno; bad
  * arguments are `RangeError`/`TypeError`.
  *
@@ -30,7 +33,7 @@
  *
  * @packageDocumentation
  */
-export { ShortWriteError, VfsError, type VfsErrorCode, type VfsErrorOptions } from './errors.js';
+export { LockTableError, ShortWriteError, VfsError, type VfsErrorCode, type VfsErrorOptions } from './errors.js';
 export type {
   ByteRange,
   CrashAction,
@@ -46,6 +49,8 @@ export type {
   UnsyncedWrite,
 } from './fault-plan.js';
 export { FaultVfs } from './fault-vfs.js';
+export { MAX_LOCK_LINE_BYTES, MAX_LOCK_RECORDS } from './lock-limits.js';
+export { PROC_LOCKS_PATH, queryLocks, type LockRecord, type QueryLocksOptions } from './lock-query.js';
 export { MemoryVfs, type MemoryVfsOptions } from './memory-vfs.js';
 export { NodeVfs } from './node-vfs.js';
 export type { LockMode, LockOptions, OpenOptions, SyncMode, SyncOptions, Vfs, VfsFile } from './vfs.js';

@@ -32,6 +32,7 @@ export {
   SqliteFixturesError,
   type SqliteFixturesErrorCode,
 } from './errors.js';
+export { holdLocks, type HeldLock, type LockHolderProcess } from './hold-locks.js';
 export { toImmutableUri } from './immutable-uri.js';
 export { integrityCheck, type IntegrityCheckOptions } from './integrity-check.js';
 export { LiveSqlite3, type LiveSqlite3Options } from './live-sqlite3.js';

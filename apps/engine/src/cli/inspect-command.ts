@@ -1,5 +1,5 @@
 import { inspectWal, type InspectReport } from '../inspect/inspect-wal.js';
-import { formatBytes } from '../inspect/words.js';
+import { describeHolders, formatBytes } from '../inspect/words.js';
 import type { WalInspection } from '../inspect/wal-summary.js';
 import { EngineError } from '../errors.js';
 import { parseArgs } from './args.js';
@@ -70,7 +70,13 @@ function printShm(io: CliIo, { shm }: InspectReport): void {
     ['header copy 2', `${copy(shm.headers.copy2)}${shm.headers.agree ? ', identical to copy 1' : ', DIFFERS from copy 1'}`],
     ['backfill', `nBackfill ${shm.nBackfill ?? '-'}, nBackfillAttempted ${shm.nBackfillAttempted ?? '-'}`],
     ['read marks', marks],
-    ['locks held now', held.length === 0 ? 'none' : held.map((l) => `${l.name} (byte ${l.offset}) ${l.state}, by a live process`).join('; ')],
-    ...(shm.lockProbe === 'read-only' ? [['lock probe', 'read-only access: only exclusive holders can be seen'] as const] : []),
+    ['locks held now', held.length === 0 ? 'none' : held.map((l) => `${l.name} (byte ${l.offset}) ${l.state}, by ${describeHolders(l.holders)}`).join('; ')],
+    ...(shm.lockProbe === 'proc-locks' ? [] : [['lock probe', LOCK_PROBE[shm.lockProbe]] as const]),
   ]);
 }
+
+const LOCK_PROBE = {
+  'read-write': 'no /proc/locks: tested with locks taken and released at once, holders unnamed',
+  'read-only': 'no /proc/locks and read-only access: only exclusive holders can be seen',
+} as const;
+

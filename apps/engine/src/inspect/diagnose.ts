@@ -2,7 +2,7 @@ import type { DatabaseFileInspection } from './database-check.js';
 import type { ShmInspection } from './shm-inspection.js';
 import type { WalSpace } from './wal-space.js';
 import type { WalInspection } from './wal-summary.js';
-import { formatBytes, plural } from './words.js';
+import { describeHolders, formatBytes, plural } from './words.js';
 
 /**
  * The stable codes of {@link Diagnosis}; they are a contract of `litewal inspect --json`.
@@ -143,19 +143,20 @@ function readMarks(shm: ShmInspection, add: (code: DiagnosisCode, message: strin
   const mxFrame = shm.mxFrame;
   if (mxFrame === null) return;
   const backfill = shm.nBackfill ?? 0;
+  const heldBy = (slot: number): string => describeHolders(shm.locks.find((l) => l.name === `read-${slot}`)?.holders ?? null);
   for (const { slot, mark, lock } of shm.readMarks) {
     // Readers hold their READ lock shared; an exclusive holder is a checkpointer or a reader
     // moving the mark at this instant, which pins nothing for longer than that.
     const held = lock === 'shared';
     if (slot === 0) {
       if (held && backfill < mxFrame) {
-        add('checkpoint-pinned', `checkpoint pinned at frame ${backfill} by read mark 0 (a reader of the database file alone), held by a live process: no frame can be copied until it ends its read transaction; find the long-running reader and commit or close it`);
+        add('checkpoint-pinned', `checkpoint pinned at frame ${backfill} by read mark 0 (a reader of the database file alone), held by ${heldBy(0)}: no frame can be copied until it ends its read transaction; find the long-running reader and commit or close it`);
       }
       continue;
     }
     if (mark === null || mark >= mxFrame) continue;
     if (held) {
-      add('checkpoint-pinned', `checkpoint pinned at frame ${mark} by read mark ${slot}, held by a live process: ${mark + 1 === mxFrame ? `frame ${mxFrame}` : `frames ${mark + 1}..${mxFrame}`} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`);
+      add('checkpoint-pinned', `checkpoint pinned at frame ${mark} by read mark ${slot}, held by ${heldBy(slot)}: ${mark + 1 === mxFrame ? `frame ${mxFrame}` : `frames ${mark + 1}..${mxFrame}`} cannot be copied into the database and the WAL cannot restart until that reader ends its read transaction; find the long-running reader and commit or close it`);
     } else if (lock === 'free') {
       add('stale-read-mark', `stale read mark, not held: read mark ${slot} = frame ${mark} (below mxFrame ${mxFrame}) but no process holds its lock, so it pins nothing; the next checkpoint moves past it, nothing to do`);
     }

@@ -1,4 +1,4 @@
-import { NodeVfs, type Vfs } from '@litewal/vfs';
+import { NodeVfs, type QueryLocksOptions, type Vfs } from '@litewal/vfs';
 import { inspectDatabaseFile, type DatabaseFileInspection } from './database-check.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
 import { locateWal } from './locate-wal.js';
@@ -28,22 +28,33 @@ export interface InspectReport {
  * header and the valid prefix exactly as SQLite computes it, live frames against stale bytes, the
  * `-shm` decoded with the lock bytes held right now, and a verdict in words.
  *
- * @remarks Read-only: it never creates, writes or truncates any file and takes no lasting lock.
- * The `-shm` is read as bytes (never opened as a wal-index, which may write), and each of its
- * eight lock bytes is tested with a non-blocking lock released at once; a SQLite connection that
- * asks for the same byte in that instant sees SQLITE_BUSY once (readers retry, writers call their
- * busy handler; a writer without one fails). Locks are open-file
- * locks; closing a descriptor does not drop them, but in a process that also holds SQLite's own
- * POSIX locks on the same `-shm` (better-sqlite3 in the same process), closing any descriptor of
- * that file drops those POSIX locks: run inspect from another process then.
+ * @remarks Read-only: it never creates, writes or truncates any file and takes no lock.
+ * The `-shm` is read as bytes (never opened as a wal-index, which may write), and the holders of
+ * its eight lock bytes are read from Linux's `/proc/locks` (`queryLocks` of `@litewal/vfs`), with
+ * their pids where the kernel names them (`lockProbe: 'proc-locks'`). Only where there is no
+ * `/proc/locks` (not Linux) is each byte tested with a non-blocking lock released at once
+ * (`lockProbe: 'read-write'` or `'read-only'`); a SQLite connection that asks for the same byte
+ * in that instant sees SQLITE_BUSY once (readers retry, writers call their busy handler; a writer
+ * without one fails). In a process that also
+ * holds SQLite's own POSIX locks on the same `-shm` (better-sqlite3 in the same process), closing
+ * any descriptor of that file, as reading its bytes does, drops those POSIX locks: run inspect
+ * from another process then.
  * @throws `EngineError` `ERR_ENGINE_INPUT` when the path holds no usable WAL.
  * @public
  */
 export async function inspectWal(path: string, vfs: Vfs = new NodeVfs()): Promise<InspectReport> {
+  return inspectWalReadingLocks(path, vfs, undefined);
+}
+
+/**
+ * {@link inspectWal}, reading the `-shm`'s locks from `lockTable` instead of `/proc/locks` (a
+ * missing one makes it test them with locks, as where there is no `/proc`).
+ */
+export async function inspectWalReadingLocks(path: string, vfs: Vfs, lockTable: QueryLocksOptions['lockTable']): Promise<InspectReport> {
   const walPath = await locateWal(path);
   const wal = await summarizeWal(walPath, vfs);
   const stem = walPath.endsWith('-wal') ? walPath.slice(0, -'-wal'.length) : null;
-  const shm = stem === null ? null : await inspectShm(vfs, `${stem}-shm`, { salt1: wal.salt1, salt2: wal.salt2, committed: wal.frames.committed });
+  const shm = stem === null ? null : await inspectShm(vfs, `${stem}-shm`, { salt1: wal.salt1, salt2: wal.salt2, committed: wal.frames.committed }, lockTable);
   const space = await measureWalSpace(vfs, wal, shm);
   // With no writer, checkpointer or recoverer at work, the pages a checkpoint copied stay put.
   const quiet = shm === null || shm.locks.slice(0, 3).every((l) => l.state === 'free');

@@ -1,4 +1,4 @@
-import type { Vfs } from '@litewal/vfs';
+import type { QueryLocksOptions, Vfs } from '@litewal/vfs';
 import {
   READ_MARK_NOT_USED,
   WAL_INDEX_HEADER_BYTES,
@@ -13,7 +13,7 @@ import {
   walIndexLockOffset,
   type WalIndexHeader,
 } from '@litewal/wal-index';
-import { SHM_LOCKS, probeShmLocks, type ShmLockState } from './shm-locks.js';
+import { SHM_LOCKS, readShmLocks, type ShmLockHolder, type ShmLockMethod, type ShmLockState } from './shm-locks.js';
 
 /**
  * One of the two copies of the wal-index header, decoded with SQLite's checks (isInit, checksum,
@@ -53,6 +53,11 @@ export interface ShmLockReport {
   readonly offset: number;
   /** Who holds it. */
   readonly state: ShmLockState;
+  /**
+   * The processes holding it, with their pids when the kernel names them; null when the locks
+   * were tested rather than read ({@link ShmInspection.lockProbe} `read-write` or `read-only`).
+   */
+  readonly holders: readonly ShmLockHolder[] | null;
 }
 
 /**
@@ -91,8 +96,12 @@ export interface ShmInspection {
   readonly readMarks: readonly ShmReadMark[];
   /** The eight lock bytes at offsets 120..127. */
   readonly locks: readonly ShmLockReport[];
-  /** `read-write`: held locks of every kind are seen; `read-only`: only exclusive holders are. */
-  readonly lockProbe: 'read-write' | 'read-only';
+  /**
+   * How the locks were found: `proc-locks`, read from Linux's lock table without taking any
+   * (holders named); where there is none, tested with locks taken and released at once,
+   * `read-write` (held locks of every kind seen) or `read-only` (only exclusive holders seen).
+   */
+  readonly lockProbe: ShmLockMethod;
   /** Whether the usable header describes the WAL inspected (same salts and mxFrame). */
   readonly matchesWal: boolean;
 }
@@ -106,9 +115,10 @@ export interface WalIdentity {
 
 /**
  * Decodes a `-shm` from its first 136 bytes (never opened as a wal-index, never written, never
- * created) and probes its lock bytes; null when the file does not exist.
+ * created) and reads who holds its lock bytes (from `lockTable`, Linux's `/proc/locks` by
+ * default; tested with locks where there is none); null when the file does not exist.
  */
-export async function inspectShm(vfs: Vfs, path: string, wal: WalIdentity): Promise<ShmInspection | null> {
+export async function inspectShm(vfs: Vfs, path: string, wal: WalIdentity, lockTable?: QueryLocksOptions['lockTable']): Promise<ShmInspection | null> {
   if (!(await vfs.exists(path))) return null;
   const file = await vfs.open(path, { readOnly: true });
   let bytes: number;
@@ -128,7 +138,7 @@ export async function inspectShm(vfs: Vfs, path: string, wal: WalIdentity): Prom
     image.subarray(0, WAL_INDEX_HEADER_BYTES).every((b, i) => b === image[WAL_INDEX_HEADER_COPY2_OFFSET + i]);
   const usable = agree && copy1.valid ? copy1.header : null;
   const info = got >= WAL_INDEX_HEADER_REGION_BYTES ? decodeCheckpointInfo(image) : null;
-  const probe = await probeShmLocks(vfs, path);
+  const probe = await readShmLocks(vfs, path, lockTable);
   const stateOf = (name: string): ShmLockState => probe.states[SHM_LOCKS.indexOf(name as (typeof SHM_LOCKS)[number])] ?? 'unknown';
   const readMarks: ShmReadMark[] = [];
   for (let slot = 0; slot < WAL_INDEX_READ_MARK_COUNT; slot++) {
@@ -144,8 +154,8 @@ export async function inspectShm(vfs: Vfs, path: string, wal: WalIdentity): Prom
     nBackfill: info?.backfilled ?? null,
     nBackfillAttempted: info?.backfillAttempted ?? null,
     readMarks,
-    locks: SHM_LOCKS.map((name, i) => ({ name, offset: walIndexLockOffset(name), state: probe.states[i] ?? 'unknown' })),
-    lockProbe: probe.access,
+    locks: SHM_LOCKS.map((name, i) => ({ name, offset: walIndexLockOffset(name), state: probe.states[i] ?? 'unknown', holders: probe.holders[i] ?? null })),
+    lockProbe: probe.method,
     matchesWal: usable !== null && usable.salt1 === wal.salt1 && usable.salt2 === wal.salt2 && usable.mxFrame === wal.committed,
   };
 }
