@@ -1,0 +1,310 @@
+/** A minimal reader of the CREATE statements stored in sqlite_schema: kinds, names, columns. */
+
+interface Token {
+  readonly kind: 'id' | 'str' | 'num' | 'op';
+  /** Identifier (unquoted, original case), string content, number text, or the operator. */
+  readonly text: string;
+}
+
+/** Splits SQL into tokens; returns null for an unterminated quote or comment. */
+export function tokenize(sql: string): Token[] | null {
+  const out: Token[] = [];
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i] as string;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? n : end + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? n : end + 2;
+    } else if (c === "'" || c === '"' || c === '`' || c === '[') {
+      const close = c === '[' ? ']' : c;
+      let j = i + 1;
+      let text = '';
+      for (;;) {
+        if (j >= n) return null;
+        if (sql[j] === close) {
+          if (close !== ']' && sql[j + 1] === close) {
+            text += close;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        text += sql[j];
+        j++;
+      }
+      out.push({ kind: c === "'" ? 'str' : 'id', text });
+      i = j + 1;
+    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j] as string)) j++;
+      out.push({ kind: 'id', text: sql.slice(i, j) });
+      i = j;
+    } else if (/[0-9.]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[0-9A-Za-z.]/.test(sql[j] as string)) j++;
+      out.push({ kind: 'num', text: sql.slice(i, j) });
+      i = j;
+    } else {
+      out.push({ kind: 'op', text: c });
+      i++;
+    }
+  }
+  return out;
+}
+
+const is = (t: Token | undefined, word: string): boolean => t !== undefined && t.kind === 'id' && t.text.toUpperCase() === word;
+
+/** What a CREATE statement creates and its names. */
+export interface CreateHeader {
+  readonly kind: 'table' | 'index' | 'view' | 'trigger' | 'virtual';
+  readonly name: string;
+  /** For an index, the table it is on; else the name. Null when the statement cannot be read. */
+  readonly table: string | null;
+  readonly unique: boolean;
+  readonly tokens: readonly Token[];
+  /** Index of the token after the name. */
+  readonly rest: number;
+}
+
+/** Reads `CREATE [TEMP] [UNIQUE] kind [IF NOT EXISTS] [schema.]name ...`; null when it is not that. */
+export function readCreate(sql: string): CreateHeader | null {
+  const t = tokenize(sql);
+  if (t === null || !is(t[0], 'CREATE')) return null;
+  let i = 1;
+  if (is(t[i], 'TEMP') || is(t[i], 'TEMPORARY')) i++;
+  let unique = false;
+  if (is(t[i], 'UNIQUE')) {
+    unique = true;
+    i++;
+  }
+  let kind: CreateHeader['kind'];
+  if (is(t[i], 'VIRTUAL') && is(t[i + 1], 'TABLE')) {
+    kind = 'virtual';
+    i += 2;
+  } else if (is(t[i], 'TABLE') || is(t[i], 'INDEX') || is(t[i], 'VIEW') || is(t[i], 'TRIGGER')) {
+    kind = (t[i] as Token).text.toLowerCase() as CreateHeader['kind'];
+    i++;
+  } else {
+    return null;
+  }
+  if (unique && kind !== 'index') return null;
+  if (is(t[i], 'IF') && is(t[i + 1], 'NOT') && is(t[i + 2], 'EXISTS')) i += 3;
+  let name = t[i];
+  if (name === undefined || (name.kind !== 'id' && name.kind !== 'str')) return null;
+  i++;
+  if (t[i]?.text === '.' && t[i]?.kind === 'op') {
+    name = t[i + 1];
+    if (name === undefined || (name.kind !== 'id' && name.kind !== 'str')) return null;
+    i += 2;
+  }
+  let table: string | null = name.text;
+  if (kind === 'index') {
+    table = is(t[i], 'ON') && t[i + 1]?.kind === 'id' ? (t[i + 1] as Token).text : null;
+  } else if (kind === 'trigger') {
+    table = null;
+    for (let j = i; j < t.length; j++) {
+      if (is(t[j], 'ON') && (t[j + 1]?.kind === 'id' || t[j + 1]?.kind === 'str')) {
+        table = (t[j + 1] as Token).text;
+        if (t[j + 2]?.text === '.' && t[j + 3] !== undefined) table = (t[j + 3] as Token).text;
+        break;
+      }
+    }
+  }
+  return { kind, name: name.text, table, unique, tokens: t, rest: i };
+}
+
+/** Splits the tokens between the parenthesis at `open` and its match at top-level commas. */
+function splitList(t: readonly Token[], open: number): { parts: Token[][]; end: number } | null {
+  if (t[open]?.text !== '(' || t[open]?.kind !== 'op') return null;
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (let j = open + 1; j < t.length; j++) {
+    const tok = t[j] as Token;
+    if (tok.kind === 'op' && tok.text === '(') depth++;
+    if (tok.kind === 'op' && tok.text === ')') {
+      if (depth === 0) return { parts, end: j };
+      depth--;
+    }
+    if (depth === 0 && tok.kind === 'op' && tok.text === ',') parts.push([]);
+    else (parts[parts.length - 1] as Token[]).push(tok);
+  }
+  return null;
+}
+
+/** SQLite's column affinity from a declared type. */
+export type Affinity = 'blob' | 'text' | 'numeric' | 'integer' | 'real';
+
+export function affinityOf(declared: string): Affinity {
+  const u = declared.toUpperCase();
+  if (u.includes('INT')) return 'integer';
+  if (u.includes('CHAR') || u.includes('CLOB') || u.includes('TEXT')) return 'text';
+  if (u.includes('BLOB') || u === '') return 'blob';
+  if (u.includes('REAL') || u.includes('FLOA') || u.includes('DOUB')) return 'real';
+  return 'numeric';
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: string;
+  readonly affinity: Affinity;
+  readonly notNull: boolean;
+  /** The column has a DEFAULT clause (its value for records too short to hold it is then unknown here). */
+  readonly hasDefault: boolean;
+  /** GENERATED ALWAYS AS / AS (...) column. */
+  readonly generated: boolean;
+}
+
+export interface TableDef {
+  readonly columns: readonly ColumnDef[];
+  /** Column that aliases the rowid (INTEGER PRIMARY KEY), or -1. */
+  readonly ipk: number;
+  readonly withoutRowid: boolean;
+  /** Primary-key columns (table order of the constraint), empty when none. */
+  readonly primaryKey: readonly number[];
+  /** Column sets of UNIQUE / non-rowid PRIMARY KEY constraints, in order (the auto-indexes). */
+  readonly uniques: readonly (readonly number[])[];
+  /** CHECK constraints, STRICT, generated columns: row contents this reader does not judge. */
+  readonly unchecked: boolean;
+  /** Some column has a COLLATE clause: key order is not compared here. */
+  readonly collated: boolean;
+}
+
+const COLUMN_CONSTRAINTS = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQUE', 'CHECK', 'DEFAULT', 'COLLATE', 'REFERENCES', 'GENERATED', 'AS']);
+const TABLE_CONSTRAINTS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
+
+function columnIndexes(list: readonly Token[][], columns: readonly ColumnDef[]): number[] | null {
+  const out: number[] = [];
+  for (const part of list) {
+    const first = part[0];
+    if (first === undefined || first.kind !== 'id') return null;
+    const rest = part.slice(1).filter((t) => !is(t, 'ASC') && !is(t, 'DESC'));
+    if (rest.length > 0 && !(is(rest[0], 'COLLATE') && rest.length === 2)) return null;
+    const at = columns.findIndex((c) => c.name.toLowerCase() === first.text.toLowerCase());
+    if (at < 0) return null;
+    out.push(at);
+  }
+  return out;
+}
+
+/** Reads the column list of a CREATE TABLE; null when this reader cannot follow it. */
+export function readTable(create: CreateHeader): TableDef | null {
+  const t = create.tokens;
+  const list = splitList(t, create.rest);
+  if (list === null) return null;
+  const after = t.slice(list.end + 1);
+  const withoutRowid = after.some((tok, k) => is(tok, 'WITHOUT') && is(after[k + 1], 'ROWID'));
+  const strict = after.some((tok) => is(tok, 'STRICT'));
+  const collated = t.some((tok) => is(tok, 'COLLATE'));
+  const columns: ColumnDef[] = [];
+  const pending: { kind: 'pk' | 'unique'; list: Token[][]; desc: boolean }[] = [];
+  let ipkColumn = -1;
+  let unchecked = strict;
+  for (const part of list.parts) {
+    const head = part[0];
+    if (head === undefined) return null;
+    if (head.kind === 'id' && TABLE_CONSTRAINTS.has(head.text.toUpperCase())) {
+      let k = 0;
+      if (is(part[k], 'CONSTRAINT')) k += 2;
+      if (is(part[k], 'PRIMARY') || is(part[k], 'UNIQUE')) {
+        const open = part.findIndex((tok) => tok.kind === 'op' && tok.text === '(');
+        const inner = open < 0 ? null : splitList(part, open);
+        if (inner === null) return null;
+        const desc = inner.parts.some((p) => p.some((tok) => is(tok, 'DESC')));
+        pending.push({ kind: is(part[k], 'PRIMARY') ? 'pk' : 'unique', list: inner.parts, desc });
+      } else {
+        unchecked = true;
+      }
+      continue;
+    }
+    if (head.kind !== 'id' && head.kind !== 'str') return null;
+    let k = 1;
+    const typeWords: string[] = [];
+    while (k < part.length && !(part[k]?.kind === 'id' && COLUMN_CONSTRAINTS.has((part[k] as Token).text.toUpperCase()))) {
+      const tok = part[k] as Token;
+      if (tok.kind === 'op' && tok.text === '(') {
+        const close = part.findIndex((x, m) => m > k && x.kind === 'op' && x.text === ')');
+        if (close < 0) return null;
+        typeWords.push(part.slice(k, close + 1).map((x) => x.text).join(''));
+        k = close + 1;
+        continue;
+      }
+      typeWords.push(tok.text);
+      k++;
+    }
+    const cons = part.slice(k);
+    const index = columns.length;
+    const type = typeWords.join(' ');
+    let notNull = false;
+    let hasDefault = false;
+    let generated = false;
+    for (let m = 0; m < cons.length; m++) {
+      const tok = cons[m] as Token;
+      if (is(tok, 'NOT') && is(cons[m + 1], 'NULL')) notNull = true;
+      else if (is(tok, 'DEFAULT')) hasDefault = true;
+      else if (is(tok, 'GENERATED') || (is(tok, 'AS') && cons[m + 1]?.text === '(')) generated = true;
+      else if (is(tok, 'CHECK') || is(tok, 'REFERENCES')) unchecked = true;
+      else if (is(tok, 'PRIMARY') && is(cons[m + 1], 'KEY')) {
+        const desc = is(cons[m + 2], 'DESC');
+        if (type.toUpperCase() === 'INTEGER' && !desc && !withoutRowid) ipkColumn = index;
+        else {
+          pending.push({ kind: 'pk', list: [[head]], desc });
+          }
+      } else if (is(tok, 'UNIQUE')) {
+        pending.push({ kind: 'unique', list: [[head]], desc: false });
+      }
+    }
+    columns.push({ name: head.text, type, affinity: affinityOf(type), notNull, hasDefault, generated });
+  }
+  let primaryKey: number[] = ipkColumn >= 0 ? [ipkColumn] : [];
+  const uniques: number[][] = [];
+  for (const p of pending) {
+    const cols = columnIndexes(p.list, columns);
+    if (cols === null) return null;
+    if (p.kind === 'pk') {
+      if (!withoutRowid && cols.length === 1 && (columns[cols[0] as number] as ColumnDef).type.toUpperCase() === 'INTEGER') {
+        ipkColumn = cols[0] as number;
+        primaryKey = cols;
+        continue;
+      }
+      primaryKey = cols;
+      if (withoutRowid) continue;
+    }
+    if (!uniques.some((u) => u.length === cols.length && u.every((c, m) => c === cols[m]))) uniques.push(cols);
+  }
+  if (withoutRowid && primaryKey.length === 0) return null;
+  if (columns.some((c) => c.generated)) unchecked = true;
+  return { columns, ipk: withoutRowid ? -1 : ipkColumn, withoutRowid, primaryKey, uniques, unchecked, collated };
+}
+
+export interface IndexDef {
+  readonly table: string;
+  /** Table columns of the key, or null for expressions / partial indexes (not compared here). */
+  readonly columns: readonly number[] | null;
+  /** A plain column name of the key that the table does not have, or null. */
+  readonly missingColumn: string | null;
+}
+
+/** Reads the column list of a CREATE INDEX against its table. */
+export function readIndex(create: CreateHeader, table: TableDef): IndexDef | null {
+  const t = create.tokens;
+  const open = create.rest + 2;
+  const list = splitList(t, open);
+  if (list === null || create.table === null) return null;
+  const partial = t.slice(list.end + 1).some((tok) => is(tok, 'WHERE'));
+  const cols = columnIndexes(list.parts, table.columns);
+  let missingColumn: string | null = null;
+  for (const part of list.parts) {
+    const first = part[0];
+    const plain = first !== undefined && first.kind === 'id' && part.slice(1).every((tok) => is(tok, 'ASC') || is(tok, 'DESC') || is(tok, 'COLLATE') || tok.kind === 'id');
+    if (plain && !table.columns.some((c) => c.name.toLowerCase() === first.text.toLowerCase()) && !['ROWID', 'OID', '_ROWID_'].includes(first.text.toUpperCase())) {
+      missingColumn = first.text;
+    }
+  }
+  return { table: create.table, columns: partial ? null : cols, missingColumn };
+}

@@ -1,0 +1,177 @@
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createHashes, writePageTrailer } from '@litewal/checksum';
+import { integrityCheck, makeTempDir, makeWalDatabase, removeTempDir, runSqlite3 } from '@litewal/sqlite-fixtures';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  bytesPageSource,
+  checkIntegrity,
+  isIntegrityOk,
+  mergeIntegrityReports,
+  NotADatabaseError,
+  verifyDatabaseFile,
+  type IntegrityReport,
+} from '../src/index.js';
+import { layoutOf } from './support/layout.js';
+
+let dir = '';
+let healthy = new Uint8Array();
+
+beforeAll(async () => {
+  dir = await makeTempDir('litewal-integrity-hostile-');
+  const file = path.join(dir, 'healthy.db');
+  await runSqlite3(file, [
+    'PRAGMA page_size=1024;',
+    'CREATE TABLE t(id INTEGER PRIMARY KEY, v);',
+    "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 600) INSERT INTO t(v) SELECT printf('%.*c', 30 + (i % 7) * 400, 'x') FROM s;",
+    'DELETE FROM t WHERE id % 5 = 0;',
+  ]);
+  healthy = new Uint8Array(await readFile(file));
+});
+
+afterAll(async () => {
+  if (dir !== '') await removeTempDir(dir);
+});
+
+const u32At = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset).getUint32(at);
+const setU32 = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer, b.byteOffset).setUint32(at, v);
+const codes = (r: IntegrityReport): string[] => r.issues.map((i) => i.code);
+const check = (bytes: Uint8Array, level: 1 | 2 | 3 | 4 | 5 = 5): Promise<IntegrityReport> => checkIntegrity(bytesPageSource(bytes), { level });
+
+describe('hostile input ends quickly with typed issues', () => {
+  test('the healthy fixture is ok at every level', async () => {
+    for (const level of [1, 2, 3, 4, 5] as const) {
+      const report = await check(healthy, level);
+      expect(report).toMatchObject({ level, pages: healthy.length / 1024, issues: [] });
+    }
+  });
+
+  test('a child pointer to its own page (a cycle) is a second reference', async () => {
+    const bytes = Uint8Array.from(healthy);
+    const layout = layoutOf(bytes);
+    const right = layout.childPointers[0];
+    if (right === undefined) throw new Error('fixture has no interior page');
+    const page = Math.floor(right.offset / 1024) + 1;
+    setU32(bytes, right.offset, page);
+    const report = await check(bytes);
+    expect(isIntegrityOk(report)).toBe(false);
+    expect(codes(report)).toContain('page-reused');
+    expect(report.issues.find((i) => i.code === 'page-reused')?.message).toContain(`page ${page} is referenced a second time`);
+  });
+
+  test('an absurd cell count is reported against its limit, not walked', async () => {
+    const bytes = Uint8Array.from(healthy);
+    const leaf = layoutOf(bytes).pageHeaders.find((h) => bytes[h.offset] === 0x0d && h.offset > 1024);
+    if (leaf === undefined) throw new Error('fixture has no leaf page');
+    bytes[leaf.offset + 3] = 0xff;
+    bytes[leaf.offset + 4] = 0xff;
+    const report = await check(bytes);
+    const issue = report.issues.find((i) => i.code === 'page-cell-count');
+    expect(issue).toMatchObject({ level: 1, page: leaf.offset / 1024 + 1 });
+    expect(issue?.message).toContain('65535 cells, at most 169 fit');
+  });
+
+  test('a freelist trunk that points to itself with a huge count ends at the repeat', async () => {
+    const bytes = Uint8Array.from(healthy);
+    const trunk = u32At(bytes, 32);
+    expect(trunk).toBeGreaterThan(0);
+    setU32(bytes, (trunk - 1) * 1024, trunk);
+    setU32(bytes, 36, 0xffffffff);
+    const report = await check(bytes);
+    expect(codes(report)).toEqual(expect.arrayContaining(['header-freelist-count', 'freelist-page-reused']));
+    expect(await integrityCheck(await writeCase(bytes))).not.toBe('ok');
+  });
+
+  test('an overflow chain that loops back is caught at the repeated page', async () => {
+    const bytes = Uint8Array.from(healthy);
+    const links = layoutOf(bytes).overflowLinks;
+    const inCell = links[0];
+    if (inCell === undefined) throw new Error('fixture has no overflow chain');
+    const first = u32At(bytes, inCell.offset);
+    setU32(bytes, (first - 1) * 1024, first);
+    const report = await check(bytes);
+    expect(report.issues.find((i) => i.code === 'overflow-page-reused')).toMatchObject({ level: 3, page: first });
+    expect(isIntegrityOk(await check(bytes, 2))).toBe(true);
+  });
+
+  test('levels are cumulative: a wrong freelist size is found at level 4, not below', async () => {
+    const bytes = Uint8Array.from(healthy);
+    setU32(bytes, 36, u32At(bytes, 36) + 1);
+    for (const level of [1, 2, 3] as const) expect(isIntegrityOk(await check(bytes, level))).toBe(true);
+    const report = await check(bytes, 4);
+    expect(report.issues).toEqual([
+      { level: 4, page: u32At(bytes, 32), code: 'freelist-size', severity: 'error', message: expect.stringMatching(/^the freelist holds \d+ pages, the header says \d+$/) },
+    ]);
+  });
+
+  test('a header size beyond the file, a short file and a wrong magic', async () => {
+    const bytes = Uint8Array.from(healthy);
+    setU32(bytes, 28, u32At(bytes, 28) + 10);
+    const report = await check(bytes);
+    expect(report.issues[0]?.code).toBe('header-db-size');
+    expect(report.issues[0]?.message).toBe(`the header says ${u32At(bytes, 28)} pages, the file holds ${healthy.length / 1024}`);
+    await expect(check(healthy.subarray(0, 60))).rejects.toThrow(NotADatabaseError);
+    const wrong = Uint8Array.from(healthy);
+    wrong[3] = 0x21;
+    await expect(check(wrong)).rejects.toMatchObject({ code: 'ERR_INTEGRITY_NOT_A_DATABASE' });
+  });
+
+  test('pages of 0xff bytes everywhere but page 1 give issues, not a crash', async () => {
+    const bytes = Uint8Array.from(healthy);
+    bytes.fill(0xff, 1024);
+    const report = await check(bytes);
+    expect(isIntegrityOk(report)).toBe(false);
+    expect(report.issues.length).toBeGreaterThan(0);
+    expect(report.issues.every((i) => i.message.length > 0)).toBe(true);
+  });
+
+  test('an empty file is an empty database, as SQLite sees it', async () => {
+    expect(await check(new Uint8Array(0))).toEqual({ level: 5, pages: 0, issues: [] });
+  });
+});
+
+async function writeCase(bytes: Uint8Array): Promise<string> {
+  const file = path.join(dir, 'case.db');
+  await writeFile(file, bytes);
+  return file;
+}
+
+describe('sources', () => {
+  test('a database with a WAL is checked as the snapshot of its committed frames, without creating -shm', async () => {
+    const sub = path.join(dir, 'wal');
+    await (await import('node:fs/promises')).mkdir(sub);
+    const files = await makeWalDatabase({ dir: sub });
+    await rm(files.shm, { force: true });
+    const report = await verifyDatabaseFile(files.db);
+    expect(report.issues).toEqual([]);
+    expect(report.pages).toBeGreaterThan(0);
+    const walOnly = await verifyDatabaseFile(files.db, { wal: 'ignore' });
+    expect(walOnly.pages).toBeLessThan(report.pages);
+    await expect(stat(files.shm)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('page trailers: verified when asked, a changed byte is caught', async () => {
+    const file = path.join(dir, 'trailer.db');
+    await runSqlite3(file, ['.filectrl reserve_bytes 16', 'CREATE TABLE t(a);', "INSERT INTO t VALUES ('hello');"]);
+    const bytes = new Uint8Array(await readFile(file));
+    const hashes = await createHashes();
+    const pageSize = new DataView(bytes.buffer).getUint16(16);
+    for (let at = 0; at < bytes.length; at += pageSize) writePageTrailer(bytes.subarray(at, at + pageSize), 16, hashes);
+    const source = bytesPageSource(bytes);
+    expect((await checkIntegrity(source, { verifyTrailers: true })).issues).toEqual([]);
+    bytes[pageSize + 100] = (bytes[pageSize + 100] as number) ^ 1;
+    const report = await checkIntegrity(source, { verifyTrailers: true, level: 1 });
+    expect(report.issues).toEqual([
+      { level: 1, page: 2, code: 'page-trailer', severity: 'error', message: "page 2: the XXH3-128 trailer does not match the page's bytes" },
+    ]);
+    const noReserve = await checkIntegrity(bytesPageSource(healthy), { verifyTrailers: true, level: 1 });
+    expect(noReserve.issues.map((i) => [i.code, i.severity])).toEqual([['page-trailer', 'warning']]);
+  });
+
+  test('merging reports keeps every issue, the highest level and the most pages', () => {
+    const a: IntegrityReport = { level: 2, pages: 10, issues: [{ level: 1, page: 1, code: 'page-type', severity: 'error', message: 'a' }] };
+    const b: IntegrityReport = { level: 5, pages: 12, issues: [{ level: 5, page: 3, code: 'pk-order', severity: 'error', message: 'b' }] };
+    expect(mergeIntegrityReports([a, b])).toEqual({ level: 5, pages: 12, issues: [...a.issues, ...b.issues] });
+    expect(mergeIntegrityReports([])).toEqual({ level: 1, pages: 0, issues: [] });
+  });
+});
