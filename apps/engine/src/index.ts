@@ -7,7 +7,8 @@
  * snapshots, checkpoints and metrics, shared with live `sqlite3` processes through SQLite's own
  * lock protocol. {@link inspectWal} is the read-only report behind `litewal inspect` (a WAL's
  * header and its valid prefix exactly as SQLite computes it) and {@link recoverDatabase} the
- * wal-index rebuild behind `litewal recover`.
+ * wal-index rebuild behind `litewal recover`. {@link verifyDatabase} runs the five levels of
+ * integrity checks behind `litewal verify`, with verdicts that agree with `PRAGMA integrity_check`.
  *
  * @example
  * ```ts
@@ -47,3 +48,5 @@ export {
 export { inspectWal, type InspectReport, type WalInspection } from './inspect/inspect-wal.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
 export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';
+export type { IntegrityIssue, IntegrityIssueCode, IntegrityLevel, IntegritySeverity } from '@litewal/integrity';
+export { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify/verify-database.js';

@@ -5,6 +5,7 @@ import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
 import { STATS_USAGE, statsCommand } from './stats-command.js';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 import type { CliIo } from './output.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
@@ -14,9 +15,10 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   checkpoint: checkpointCommand,
   stats: statsCommand,
   bench: benchCommand,
+  verify: verifyCommand,
 };
 
-const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`, `  ${BENCH_USAGE}`].join('\n');
+const USAGE = ['usage:', `  ${DEMO_USAGE}`, `  ${INSPECT_USAGE}`, `  ${RECOVER_USAGE}`, `  ${CHECKPOINT_USAGE}`, `  ${STATS_USAGE}`, `  ${BENCH_USAGE}`, `  ${VERIFY_USAGE}`].join('\n');
 
 /**
  * Runs the `litewal` command line and returns the exit code: 0 success, 1 a problem found in the
