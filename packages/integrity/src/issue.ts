@@ -73,8 +73,8 @@ export type IntegrityIssueCode =
   | 'record-malformed'
   | 'record-null'
   | 'record-type'
-  | 'index-missing-row'
-  | 'index-extra-entry'
+  | 'index-entry-count'
+  | 'index-content'
   | 'pk-order';
 
 /**

@@ -1,21 +1,39 @@
 import type { IssueSink } from './issues.js';
-import { compareValues, decodeText, fieldValue, parseRecord, valueKey, type Field, type Value } from './record.js';
+import { KeyHash } from './key-hash.js';
+import { compareValues, decodeText, fieldValue, parseRecord, type Field, type Value } from './record.js';
 import type { SchemaTree } from './schema.js';
 import type { TableDef } from './sql.js';
 import type { Entry, EntryVisitor } from './structure.js';
 
 const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-/** Messages kept per index for missing or extra entries. */
-const MAX_INDEX_MESSAGES = 5;
 
-/** Key multiset of one index: +1 per expected entry from the table, -1 per entry found in the index. */
+/**
+ * Key multisets of one index, as fingerprints: the count and two sums (mod 2^32) of 64-bit key
+ * hashes, once for the entries the table's rows imply and once for the entries found. Equal
+ * multisets give equal fingerprints; different ones collide with odds of about 2^-64.
+ */
 interface IndexTally {
   readonly tree: SchemaTree;
   /** Table column of each key column (the table's storage is resolved per row). */
   readonly columns: readonly number[];
-  readonly counts: Map<string, number>;
-  /** Whether the comparison means something (every row and entry was readable). */
+  /** [count, sum of hash lane 1, sum of lane 2] for the table's rows, then for the index's entries. */
+  readonly rows: [number, number, number];
+  readonly entries: [number, number, number];
+  /** Index entries whose record does not parse. */
+  malformed: number;
+  /** Whether the comparison means something (every row was readable). */
   usable: boolean;
+}
+
+/** Adds one record field to a key hash. */
+function hashField(hash: KeyHash, payload: Uint8Array, f: Field): void {
+  if (f.type >= 12) {
+    hash.addBytes(payload, f);
+    return;
+  }
+  const v = fieldValue(payload, f);
+  if (v === null) hash.addNull();
+  else hash.addNumber(v as number | bigint);
 }
 
 /**
@@ -28,6 +46,7 @@ export class ContentChecker {
   readonly #encoding: number;
   readonly #tallies = new Map<string, IndexTally[]>();
   readonly #byIndex = new Map<SchemaTree, IndexTally>();
+  readonly #hash = new KeyHash();
 
   constructor(sink: IssueSink, encoding: number, trees: readonly SchemaTree[]) {
     this.#sink = sink;
@@ -35,7 +54,7 @@ export class ContentChecker {
     for (const tree of trees) {
       if (tree.kind !== 'index' || tree.index === null || tree.index.columns === null || tree.table === null) continue;
       if (tree.table.withoutRowid && tree.root === trees.find((t) => t.name === tree.tableName)?.root) continue;
-      const tally: IndexTally = { tree, columns: tree.index.columns, counts: new Map(), usable: true };
+      const tally: IndexTally = { tree, columns: tree.index.columns, rows: [0, 0, 0], entries: [0, 0, 0], malformed: 0, usable: true };
       const key = tree.tableName.toLowerCase();
       this.#tallies.set(key, [...(this.#tallies.get(key) ?? []), tally]);
       this.#byIndex.set(tree, tally);
@@ -60,6 +79,7 @@ export class ContentChecker {
     let mxCol = table.columns.length - 1;
     if (!table.withoutRowid && mxCol === table.ipk) mxCol--;
     const pkLength = table.primaryKey.length;
+    const typed = table.columns.some((c, j) => j !== table.ipk && (c.notNull || c.affinity !== 'blob'));
     let previous: Value[] | null = null;
     return (e: Entry) => {
       if (e.payload === null) {
@@ -81,7 +101,22 @@ export class ContentChecker {
         if (f !== undefined) return fieldValue(payload, f);
         return (table.columns[column]?.hasDefault ?? false) ? undefined : null;
       };
-      if (!table.unchecked) this.#checkTypes(tree, table, e, value);
+      const hash = this.#hash;
+      /** Adds a column's value to the key hash; false when it is unknown (a DEFAULT this reader does not evaluate). */
+      const hashColumn = (column: number): boolean => {
+        if (column === table.ipk) {
+          hash.addNumber(e.key);
+          return true;
+        }
+        const f: Field | undefined = fields[position[column] as number];
+        if (f !== undefined) hashField(hash, payload, f);
+        else if (table.columns[column]?.hasDefault ?? false) return false;
+        else hash.addNull();
+        return true;
+      };
+      /** The field of a column: null for a NULL it does not store, undefined for an unknown DEFAULT. */
+      const field = (column: number): Field | null | undefined => fields[position[column] as number] ?? ((table.columns[column]?.hasDefault ?? false) ? undefined : null);
+      if (typed && !table.unchecked) this.#checkTypes(tree, table, e, payload, field);
       if (table.withoutRowid && !table.collated) {
         const key = table.primaryKey.map((c) => value(c) ?? null);
         if (previous !== null && comparePrefix(key, previous, pkLength) >= 0) {
@@ -91,42 +126,35 @@ export class ContentChecker {
       }
       for (const t of tallies) {
         if (!t.usable) continue;
-        const key: Value[] = [];
-        for (const c of t.columns) {
-          const v = value(c);
-          if (v === undefined) {
-            t.usable = false;
-            break;
-          }
-          key.push(v);
+        hash.reset();
+        if (!t.columns.every(hashColumn)) {
+          t.usable = false;
+          continue;
         }
-        if (!t.usable) continue;
         if (table.withoutRowid) {
-          for (const c of table.primaryKey) if (!t.columns.includes(c)) key.push(value(c) ?? null);
+          for (const c of table.primaryKey) if (!t.columns.includes(c)) hashColumn(c);
         } else {
-          key.push(e.key);
+          hash.addNumber(e.key);
         }
-        const k = key.map(valueKey).join('\u0000');
-        t.counts.set(k, (t.counts.get(k) ?? 0) + 1);
+        hash.addTo(t.rows);
       }
     };
   }
 
-  #checkTypes(tree: SchemaTree, table: TableDef, e: Entry, value: (column: number) => Value | undefined): void {
+  #checkTypes(tree: SchemaTree, table: TableDef, e: Entry, payload: Uint8Array, field: (column: number) => Field | null | undefined): void {
     table.columns.forEach((col, j) => {
-      if (j === table.ipk) return;
-      const v = value(j);
-      if (v === undefined) return;
-      const cls = v === null ? 'null' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'real') : typeof v === 'bigint' ? 'integer' : 'text' in v ? 'text' : 'blob';
-      const where = `${tree.tableName}.${col.name} (row ${table.withoutRowid ? 'on' : `${e.key} on`} page ${e.pgno})`;
-      if (col.notNull && cls === 'null') {
-        this.#sink.add(5, e.pgno, 'record-null', `NULL value in NOT NULL column ${where}`);
-      } else if (col.affinity === 'text' && (cls === 'integer' || cls === 'real')) {
-        this.#sink.add(5, e.pgno, 'record-type', `${cls} value in TEXT column ${where}`);
-      } else if (col.affinity !== 'text' && col.affinity !== 'blob' && cls === 'text' && v !== null && typeof v === 'object' && 'text' in v) {
-        const bytes = Uint8Array.from(v.text, (ch) => ch.charCodeAt(0));
-        if (NUMERIC_TEXT.test(decodeText(bytes, this.#encoding))) {
-          this.#sink.add(5, e.pgno, 'record-type', `TEXT value that reads as a number in ${col.affinity.toUpperCase()} column ${where}`);
+      if (j === table.ipk || (!col.notNull && col.affinity === 'blob')) return;
+      const f = field(j);
+      if (f === undefined) return;
+      const t = f === null ? 0 : f.type;
+      const where = (): string => `${tree.tableName}.${col.name} (row ${table.withoutRowid ? 'on' : `${e.key} on`} page ${e.pgno})`;
+      if (col.notNull && (t === 0 || t === 10 || t === 11)) {
+        this.#sink.add(5, e.pgno, 'record-null', `NULL value in NOT NULL column ${where()}`);
+      } else if (col.affinity === 'text' && t >= 1 && t <= 9) {
+        this.#sink.add(5, e.pgno, 'record-type', `${t === 7 ? 'real' : 'integer'} value in TEXT column ${where()}`);
+      } else if (col.affinity !== 'text' && col.affinity !== 'blob' && f !== null && t >= 13 && t % 2 === 1) {
+        if (NUMERIC_TEXT.test(decodeText(payload.subarray(f.at, f.at + f.length), this.#encoding))) {
+          this.#sink.add(5, e.pgno, 'record-type', `TEXT value that reads as a number in ${col.affinity.toUpperCase()} column ${where()}`);
         }
       }
     });
@@ -139,24 +167,29 @@ export class ContentChecker {
     }
     const payload = e.payload;
     const fields = parseRecord(payload, Number.MAX_SAFE_INTEGER);
-    const k = typeof fields === 'string' ? `\u0001malformed on page ${e.pgno}: ${fields}` : fields.map((f) => valueKey(fieldValue(payload, f))).join('\u0000');
-    tally.counts.set(k, (tally.counts.get(k) ?? 0) - 1);
+    if (typeof fields === 'string') {
+      tally.malformed++;
+      return;
+    }
+    const hash = this.#hash;
+    hash.reset();
+    for (const f of fields) hashField(hash, payload, f);
+    hash.addTo(tally.entries);
   }
 
   /** Compares each index with its table once every b-tree was walked. */
   finish(): void {
     for (const tally of this.#byIndex.values()) {
       if (!tally.usable) continue;
-      let missing = 0;
-      let extra = 0;
-      for (const [key, n] of tally.counts) {
-        if (n === 0) continue;
-        const shown = key.startsWith('\u0001') ? key.slice(1) : `key (${key.split('\u0000').join(', ')})`;
-        if (n > 0) {
-          if (missing++ < MAX_INDEX_MESSAGES) this.#sink.add(5, tally.tree.root, 'index-missing-row', `index ${tally.tree.name} lacks ${n} entr${n === 1 ? 'y' : 'ies'} for table ${tally.tree.tableName} ${shown.slice(0, 120)}`);
-        } else if (extra++ < MAX_INDEX_MESSAGES) {
-          this.#sink.add(5, tally.tree.root, 'index-extra-entry', `index ${tally.tree.name} holds ${-n} entr${n === -1 ? 'y' : 'ies'} that no row of ${tally.tree.tableName} implies: ${shown.slice(0, 120)}`);
-        }
+      const [rows, r1, r2] = tally.rows;
+      const [entries, e1, e2] = tally.entries;
+      const { name, root, tableName } = tally.tree;
+      const found = entries + tally.malformed;
+      const bad = tally.malformed > 0 ? `, ${tally.malformed} of them with a malformed record` : '';
+      if (found !== rows || tally.malformed > 0) {
+        this.#sink.add(5, root, 'index-entry-count', `index ${name} holds ${found} entries${bad}, table ${tableName} has ${rows} rows`);
+      } else if (r1 !== e1 || r2 !== e2) {
+        this.#sink.add(5, root, 'index-content', `the entries of index ${name} differ from what the ${rows} rows of table ${tableName} imply (key fingerprints differ)`);
       }
     }
   }

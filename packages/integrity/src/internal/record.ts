@@ -48,7 +48,7 @@ export function parseRecord(payload: Uint8Array, lastColumn: number): Field[] | 
 }
 
 /** A field value in a form that compares as SQLite compares it with the BINARY collation. */
-export type Value = null | number | bigint | { readonly text: string } | { readonly blob: string };
+export type Value = null | number | bigint | { readonly text: string; readonly bytes: Uint8Array } | { readonly blob: string; readonly bytes: Uint8Array };
 
 export function fieldValue(payload: Uint8Array, f: Field): Value {
   const t = f.type;
@@ -67,30 +67,27 @@ export function fieldValue(payload: Uint8Array, f: Field): Value {
       return at + 8 <= payload.length ? view.getFloat64(at) : 0;
     }
     default:
-      if (t < 7) {
+      if (t < 6) {
+        let v = byteAt(payload, at) > 0x7f ? -1 : 0;
+        for (let i = 0; i < f.length; i++) v = v * 256 + byteAt(payload, at + i);
+        return v;
+      }
+      if (t === 6) {
         let v = 0n;
-        for (let i = 0; i < f.length; i++) v = (v << 8n) | BigInt(byteAt(payload, at + i));
-        const n = BigInt.asIntN(f.length * 8, v);
+        for (let i = 0; i < 8; i++) v = (v << 8n) | BigInt(byteAt(payload, at + i));
+        const n = BigInt.asIntN(64, v);
         return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
       }
-      return t % 2 === 0 ? { blob: latin1(payload, at, f.length) } : { text: latin1(payload, at, f.length) };
+      {
+        const bytes = payload.subarray(at, Math.min(at + f.length, payload.length));
+        const key = LATIN1.decode(bytes);
+        return t % 2 === 0 ? { blob: key, bytes } : { text: key, bytes };
+      }
   }
 }
 
-function latin1(payload: Uint8Array, at: number, length: number): string {
-  let s = '';
-  const end = Math.min(at + length, payload.length);
-  for (let i = at; i < end; i += 4096) s += String.fromCharCode(...payload.subarray(i, Math.min(i + 4096, end)));
-  return s;
-}
-
-/** A canonical string for a value: equal strings for values SQLite compares equal (BINARY collation). */
-export function valueKey(v: Value): string {
-  if (v === null) return 'n';
-  if (typeof v === 'number') return Number.isInteger(v) || !Number.isFinite(v) ? `#${v}` : `#${v}`;
-  if (typeof v === 'bigint') return `#${v}`;
-  return 'text' in v ? `t${v.text.length}:${v.text}` : `b${v.blob.length}:${v.blob}`;
-}
+/** One character per byte (windows-1252 maps all 256 bytes to distinct characters), so equal strings mean equal bytes. */
+const LATIN1 = new TextDecoder('latin1');
 
 /** SQLite's ordering of two values with the BINARY collation: NULL < numbers < text < blob. */
 export function compareValues(a: Value, b: Value): number {

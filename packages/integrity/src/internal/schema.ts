@@ -42,10 +42,7 @@ export const SCHEMA_TABLE: TableDef = (() => {
 function text(v: Value, encoding: number): string | null {
   if (v === null) return null;
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  const raw = 'text' in v ? v.text : v.blob;
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return decodeText(bytes, encoding);
+  return decodeText(v.bytes, encoding);
 }
 
 /** Decodes the sqlite_schema rows collected from page 1's b-tree; malformed ones are reported. */
@@ -79,7 +76,7 @@ const same = (a: string | null, b: string | null): boolean => a !== null && b !=
 
 /** SQLite's GetUInt32 on the rootpage column's text. */
 function rootNumber(v: Value): number | null {
-  const s = typeof v === 'number' || typeof v === 'bigint' ? String(v) : v !== null && 'text' in v ? v.text : null;
+  const s = typeof v === 'number' || typeof v === 'bigint' ? String(v) : v !== null && 'text' in v ? decodeText(v.bytes, 1) : null;
   if (s === null || !/^[0-9]+$/.test(s)) return null;
   const n = Number(s);
   return n <= 0xffffffff ? n : null;
@@ -133,6 +130,10 @@ export function loadSchema(rows: readonly SchemaRow[], pageCount: number, sink: 
         }
         const table = tables.get(tableName.toLowerCase()) ?? null;
         const index = table === null ? null : readIndex(create, table);
+        if (table !== null && index === null) {
+          sink.add(5, 1, 'schema-sql', `${where}: cannot read the column list of ${JSON.stringify(sql.slice(0, 80))}`);
+          continue;
+        }
         if (index?.missingColumn != null) {
           sink.add(5, 1, 'schema-sql', `${where}: no such column ${JSON.stringify(index.missingColumn)} in table ${JSON.stringify(tableName)}`);
           continue;

@@ -192,6 +192,95 @@ function columnIndexes(list: readonly Token[][], columns: readonly ColumnDef[]):
   return out;
 }
 
+const CONFLICT_ACTIONS = new Set(['ROLLBACK', 'ABORT', 'FAIL', 'IGNORE', 'REPLACE']);
+
+/** Skips a balanced `( ... )` starting at `k`; returns the index after it, or -1. */
+function skipParens(t: readonly Token[], k: number): number {
+  if (t[k]?.kind !== 'op' || t[k]?.text !== '(') return -1;
+  let depth = 0;
+  for (let j = k; j < t.length; j++) {
+    const tok = t[j] as Token;
+    if (tok.kind === 'op' && tok.text === '(') depth++;
+    if (tok.kind === 'op' && tok.text === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/** `[ON CONFLICT action]` at `k`: the index after it, or -1 when malformed. */
+function skipConflict(t: readonly Token[], k: number): number {
+  if (!is(t[k], 'ON')) return k;
+  return is(t[k + 1], 'CONFLICT') && t[k + 2]?.kind === 'id' && CONFLICT_ACTIONS.has((t[k + 2] as Token).text.toUpperCase()) ? k + 3 : -1;
+}
+
+/**
+ * Whether `t[k..]` is a sequence of column constraints SQLite's grammar accepts (CONSTRAINT name,
+ * PRIMARY KEY, NOT NULL, NULL, UNIQUE, CHECK, DEFAULT, COLLATE, REFERENCES, GENERATED / AS).
+ */
+function validColumnConstraints(t: readonly Token[], start: number): boolean {
+  let k = start;
+  while (k < t.length) {
+    const w = t[k]?.kind === 'id' ? (t[k] as Token).text.toUpperCase() : '';
+    if (w === 'CONSTRAINT') {
+      if (t[k + 1] === undefined || (t[k + 1]?.kind !== 'id' && t[k + 1]?.kind !== 'str')) return false;
+      k += 2;
+    } else if (w === 'PRIMARY') {
+      if (!is(t[k + 1], 'KEY')) return false;
+      k += 2;
+      if (is(t[k], 'ASC') || is(t[k], 'DESC')) k++;
+      k = skipConflict(t, k);
+      if (k < 0) return false;
+      if (is(t[k], 'AUTOINCREMENT')) k++;
+    } else if (w === 'NOT' || w === 'NULL' || w === 'UNIQUE') {
+      if (w === 'NOT' && !is(t[k + 1], 'NULL')) return false;
+      k = skipConflict(t, k + (w === 'NOT' ? 2 : 1));
+      if (k < 0) return false;
+    } else if (w === 'CHECK') {
+      k = skipParens(t, k + 1);
+      if (k < 0) return false;
+    } else if (w === 'DEFAULT') {
+      k++;
+      if (t[k]?.kind === 'op' && (t[k]?.text === '+' || t[k]?.text === '-')) k++;
+      if (t[k]?.kind === 'op' && t[k]?.text === '(') k = skipParens(t, k);
+      else if (t[k] !== undefined && t[k]?.kind !== 'op') k++;
+      else return false;
+      if (k < 0) return false;
+    } else if (w === 'COLLATE') {
+      if (t[k + 1] === undefined || t[k + 1]?.kind === 'op' || t[k + 1]?.kind === 'num') return false;
+      k += 2;
+    } else if (w === 'REFERENCES') {
+      if (t[k + 1]?.kind !== 'id' && t[k + 1]?.kind !== 'str') return false;
+      k += 2;
+      if (t[k]?.text === '(' && t[k]?.kind === 'op') k = skipParens(t, k);
+      if (k < 0) return false;
+      while (k < t.length && (is(t[k], 'ON') || is(t[k], 'MATCH') || is(t[k], 'DEFERRABLE') || is(t[k], 'NOT') || is(t[k], 'INITIALLY'))) {
+        if (is(t[k], 'ON')) {
+          if (!(is(t[k + 1], 'DELETE') || is(t[k + 1], 'UPDATE'))) return false;
+          k += 2;
+          if (is(t[k], 'SET') && (is(t[k + 1], 'NULL') || is(t[k + 1], 'DEFAULT'))) k += 2;
+          else if (is(t[k], 'NO') && is(t[k + 1], 'ACTION')) k += 2;
+          else if (is(t[k], 'CASCADE') || is(t[k], 'RESTRICT')) k++;
+          else return false;
+        } else if (is(t[k], 'MATCH')) k += 2;
+        else if (is(t[k], 'NOT') && is(t[k + 1], 'DEFERRABLE')) k += 2;
+        else if (is(t[k], 'DEFERRABLE')) k++;
+        else if (is(t[k], 'INITIALLY') && (is(t[k + 1], 'DEFERRED') || is(t[k + 1], 'IMMEDIATE'))) k += 2;
+        else return false;
+      }
+    } else if (w === 'GENERATED' || w === 'AS') {
+      if (w === 'GENERATED') {
+        if (!is(t[k + 1], 'ALWAYS') || !is(t[k + 2], 'AS')) return false;
+        k += 2;
+      }
+      k = skipParens(t, k + 1);
+      if (k < 0) return false;
+      if (is(t[k], 'STORED') || is(t[k], 'VIRTUAL')) k++;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Reads the column list of a CREATE TABLE; null when this reader cannot follow it. */
 export function readTable(create: CreateHeader): TableDef | null {
   const t = create.tokens;
@@ -200,6 +289,11 @@ export function readTable(create: CreateHeader): TableDef | null {
   const after = t.slice(list.end + 1);
   const withoutRowid = after.some((tok, k) => is(tok, 'WITHOUT') && is(after[k + 1], 'ROWID'));
   const strict = after.some((tok) => is(tok, 'STRICT'));
+  for (let k = 0; k < after.length; k++) {
+    const tok = after[k] as Token;
+    if (is(tok, 'WITHOUT') && is(after[k + 1], 'ROWID')) k++;
+    else if (!is(tok, 'STRICT') && !(tok.kind === 'op' && tok.text === ',')) return null;
+  }
   const collated = t.some((tok) => is(tok, 'COLLATE'));
   const columns: ColumnDef[] = [];
   const pending: { kind: 'pk' | 'unique'; list: Token[][]; desc: boolean }[] = [];
@@ -238,6 +332,7 @@ export function readTable(create: CreateHeader): TableDef | null {
       k++;
     }
     const cons = part.slice(k);
+    if (!validColumnConstraints(cons, 0) || typeWords.some((w) => !/^[A-Za-z_\u0080-\uffff(]/.test(w) && !/^[0-9]/.test(w))) return null;
     const index = columns.length;
     const type = typeWords.join(' ');
     let notNull = false;
@@ -296,7 +391,9 @@ export function readIndex(create: CreateHeader, table: TableDef): IndexDef | nul
   const open = create.rest + 2;
   const list = splitList(t, open);
   if (list === null || create.table === null) return null;
-  const partial = t.slice(list.end + 1).some((tok) => is(tok, 'WHERE'));
+  const after = t.slice(list.end + 1);
+  if (after.length > 0 && !is(after[0], 'WHERE')) return null;
+  const partial = after.length > 0;
   const cols = columnIndexes(list.parts, table.columns);
   let missingColumn: string | null = null;
   for (const part of list.parts) {

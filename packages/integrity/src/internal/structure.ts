@@ -272,7 +272,11 @@ export class StructureChecker {
         overflow = await this.#list(false, first, nPage);
       }
       if (visit !== null && (page.leaf || !page.intKey)) {
-        visit({ pgno, key: cell.key, payload: overflow !== null ? await this.#payload(data, cell.payloadAt, cell.local, cell.payload, overflow) : null });
+        const payload =
+          overflow === null ? null
+          : overflow.length === 0 ? data.subarray(cell.payloadAt, cell.payloadAt + cell.local)
+          : await this.#payload(data, cell.payloadAt, cell.local, cell.payload, overflow);
+        visit({ pgno, key: cell.key, payload });
       }
       if (!page.leaf) {
         const child = u32(data, pc);
