@@ -48,6 +48,7 @@ export type IntegrityIssueCode =
   | 'btree-cell-size'
   | 'btree-rowid-order'
   | 'btree-depth'
+  | 'btree-no-cells'
   | 'btree-page-kind'
   | 'btree-byte-reuse'
   | 'btree-fragmentation'

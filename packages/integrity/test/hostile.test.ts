@@ -125,6 +125,36 @@ describe('hostile input ends quickly with typed issues', () => {
     expect(report.issues.every((i) => i.message.length > 0)).toBe(true);
   });
 
+  test('a chain of interior pages without cells: an issue on each, and the walk stops at 20 levels', async () => {
+    const file = path.join(dir, 'deep-seed.db');
+    await runSqlite3(file, ['PRAGMA page_size=1024;', 'CREATE TABLE t(x);']);
+    const seed = new Uint8Array(await readFile(file));
+    expect(seed.length).toBe(2048);
+    for (const levels of [3, 30]) {
+      // Table t's root (page 2) becomes a chain of interior pages with no cells, each the parent of
+      // the next, ending in an empty leaf: SQLite's scan cannot descend through such pages.
+      const bytes = new Uint8Array(1024 * (levels + 1));
+      bytes.set(seed.subarray(0, 1024));
+      setU32(bytes, 28, levels + 1);
+      for (let level = 1; level <= levels; level++) {
+        const at = level * 1024;
+        const leaf = level === levels;
+        bytes[at] = leaf ? 0x0d : 0x05;
+        bytes[at + 5] = 0x04; // cell content area starts at 1024: the page is empty
+        if (!leaf) setU32(bytes, at + 8, level + 2);
+      }
+      expect(await integrityCheck(await writeCase(bytes))).not.toBe('ok');
+      const report = await check(bytes);
+      expect(report.issues.filter((i) => i.code === 'btree-no-cells').map((i) => i.page)).toEqual(
+        Array.from({ length: Math.min(levels - 1, 20) }, (_, k) => k + 2),
+      );
+      if (levels === 30) {
+        expect(report.issues).toContainEqual({ level: 2, page: 22, code: 'btree-depth', severity: 'error', message: 'page 22 is at level 21 of its b-tree, SQLite reads at most 20 levels' });
+        expect(codes(report)).toContain('page-never-used');
+      }
+    }
+  });
+
   test('an empty file is an empty database, as SQLite sees it', async () => {
     expect(await check(new Uint8Array(0))).toEqual({ level: 5, pages: 0, issues: [] });
   });

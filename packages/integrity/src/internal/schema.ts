@@ -1,6 +1,6 @@
 import type { IssueSink } from './issues.js';
 import { decodeText, fieldValue, parseRecord, type Value } from './record.js';
-import { readCreate, readIndex, readTable, type IndexDef, type TableDef } from './sql.js';
+import { readCreate, readIndex, readTable, validViewOrTrigger, type IndexDef, type TableDef } from './sql.js';
 import type { Entry } from './structure.js';
 
 /** One row of sqlite_schema. */
@@ -113,6 +113,10 @@ export function loadSchema(rows: readonly SchemaRow[], pageCount: number, sink: 
         sink.add(5, 1, 'schema-name', `${where}: type/name/tbl_name ${row.type}/${row.name}/${row.tblName} disagree with the SQL (${kind}/${create.name}/${tblName})`);
         continue;
       }
+      if (!validViewOrTrigger(create)) {
+        sink.add(5, 1, 'schema-sql', `${where}: SQLite cannot parse ${JSON.stringify(sql.slice(0, 80))}`);
+        continue;
+      }
       if (create.kind === 'view' && root !== 0) {
         sink.add(5, 1, 'schema-rootpage', `${where}: a view has rootpage ${root}, expected 0`);
       } else if (create.kind === 'trigger' && root !== 0) {
@@ -161,6 +165,13 @@ export function loadSchema(rows: readonly SchemaRow[], pageCount: number, sink: 
     const tableName = (match as RegExpExecArray)[1] as string;
     const columns = table === null ? null : (table.uniques[n - 1] as readonly number[]);
     trees.push({ name: row.name, root, kind: 'index', table, tableName, index: { table: tableName, columns, missingColumn: null } });
+  }
+  for (const [name, def] of tables) {
+    const declared = def?.uniques.length ?? 0;
+    const found = trees.filter((t) => t.tableName.toLowerCase() === name && t.name.toLowerCase().startsWith('sqlite_autoindex_')).length;
+    if (found < declared) {
+      sink.add(5, 1, 'schema-sql', `table ${JSON.stringify(name)} declares ${declared} automatic ind${declared === 1 ? 'ex' : 'ices'} (UNIQUE / PRIMARY KEY), sqlite_schema holds ${found}`);
+    }
   }
   return { trees };
 }

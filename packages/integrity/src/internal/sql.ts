@@ -6,7 +6,7 @@ interface Token {
   readonly text: string;
 }
 
-/** Splits SQL into tokens; returns null for an unterminated quote or comment. */
+/** Splits SQL into tokens; returns null for an unterminated quote or a character SQLite does not accept. */
 export function tokenize(sql: string): Token[] | null {
   const out: Token[] = [];
   let i = 0;
@@ -45,18 +45,23 @@ export function tokenize(sql: string): Token[] | null {
       while (j < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j] as string)) j++;
       out.push({ kind: 'id', text: sql.slice(i, j) });
       i = j;
-    } else if (/[0-9.]/.test(c)) {
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
       let j = i + 1;
       while (j < n && /[0-9A-Za-z.]/.test(sql[j] as string)) j++;
       out.push({ kind: 'num', text: sql.slice(i, j) });
       i = j;
-    } else {
+    } else if (OPERATOR_CHARS.includes(c)) {
       out.push({ kind: 'op', text: c });
       i++;
+    } else {
+      return null; // SQLite: unrecognized token (a NUL ends the statement early: also an error)
     }
   }
   return out;
 }
+
+/** Characters SQLite's tokenizer accepts outside identifiers, literals and comments. */
+const OPERATOR_CHARS = '(),;.+-*/%<>=!|&~?:@$#';
 
 const is = (t: Token | undefined, word: string): boolean => t !== undefined && t.kind === 'id' && t.text.toUpperCase() === word;
 
@@ -117,6 +122,49 @@ export function readCreate(sql: string): CreateHeader | null {
     }
   }
   return { kind, name: name.text, table, unique, tokens: t, rest: i };
+}
+
+const STATEMENT_STARTS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'REPLACE', 'VALUES']);
+
+/**
+ * The clauses of a CREATE VIEW or CREATE TRIGGER around their bodies: a view's `AS` followed by
+ * SELECT, VALUES or WITH; a trigger's timing, event, `ON table`, and a `BEGIN ... END` body whose
+ * statements start with a DML keyword. The bodies themselves (expressions) are not parsed here.
+ */
+export function validViewOrTrigger(create: CreateHeader): boolean {
+  const t = create.tokens;
+  let k = create.rest;
+  if (create.kind === 'view') {
+    if (t[k]?.kind === 'op' && t[k]?.text === '(') k = skipParens(t, k);
+    return k >= 0 && is(t[k], 'AS') && t[k + 1] !== undefined && STATEMENT_STARTS.has((t[k + 1] as Token).text.toUpperCase()) && t[k + 1]?.kind === 'id';
+  }
+  if (create.kind !== 'trigger') return true;
+  if (is(t[k], 'BEFORE') || is(t[k], 'AFTER')) k++;
+  else if (is(t[k], 'INSTEAD') && is(t[k + 1], 'OF')) k += 2;
+  if (is(t[k], 'UPDATE') && is(t[k + 1], 'OF')) {
+    k += 2;
+    while (t[k] !== undefined && !is(t[k], 'ON')) k++;
+  } else if (is(t[k], 'INSERT') || is(t[k], 'DELETE') || is(t[k], 'UPDATE')) k++;
+  else return false;
+  if (!is(t[k], 'ON') || t[k + 1] === undefined) return false;
+  const begin = t.findIndex((tok, j) => j > k && is(tok, 'BEGIN'));
+  if (begin < 0 || !is(t[t.length - 1], 'END') && !(is(t[t.length - 2], 'END') && t[t.length - 1]?.text === ';')) return false;
+  // Every statement of the body starts with a DML keyword.
+  let expectStart = true;
+  let depth = 0;
+  for (let j = begin + 1; j < t.length; j++) {
+    const tok = t[j] as Token;
+    if (tok.kind === 'op' && tok.text === '(') depth++;
+    else if (tok.kind === 'op' && tok.text === ')') depth--;
+    if (expectStart) {
+      if (is(tok, 'END') && depth === 0) return true;
+      if (tok.kind !== 'id' || !STATEMENT_STARTS.has(tok.text.toUpperCase())) return false;
+      expectStart = false;
+    } else if (depth === 0 && tok.kind === 'op' && tok.text === ';') {
+      expectStart = true;
+    }
+  }
+  return false;
 }
 
 /** Splits the tokens between the parenthesis at `open` and its match at top-level commas. */
@@ -394,6 +442,8 @@ export function readIndex(create: CreateHeader, table: TableDef): IndexDef | nul
   const after = t.slice(list.end + 1);
   if (after.length > 0 && !is(after[0], 'WHERE')) return null;
   const partial = after.length > 0;
+  const first = (p: readonly Token[]): Token | undefined => p[0];
+  if (list.parts.some((p) => first(p) === undefined || (first(p)?.kind === 'op' && !['(', '-', '+', '~'].includes(first(p)?.text ?? '')))) return null;
   const cols = columnIndexes(list.parts, table.columns);
   let missingColumn: string | null = null;
   for (const part of list.parts) {

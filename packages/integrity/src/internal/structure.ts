@@ -11,6 +11,8 @@ const PTRMAP_OVERFLOW1 = 3;
 const PTRMAP_OVERFLOW2 = 4;
 const PTRMAP_BTREE = 5;
 const LARGEST_INT64 = (1n << 63n) - 1n;
+/** SQLite's cursors hold at most 20 levels (BTCURSOR_MAX_DEPTH): a deeper tree cannot be read. */
+const MAX_DEPTH = 20;
 const REF_CODES = {
   page: ['page-number', 'page-reused'],
   overflow: ['overflow-page-number', 'overflow-page-reused'],
@@ -48,8 +50,8 @@ export class StructureChecker {
     this.#geo = geo;
     this.#g = pageGeometry(geo.pageSize, geo.usableSize);
     this.#sink = sink;
-    this.#refs = new Uint8Array(geo.pageCount + 1);
-    if (geo.pendingBytePage !== 0) this.#refs[geo.pendingBytePage] = 1;
+    this.#refs = new Uint8Array((geo.pageCount >>> 3) + 1);
+    if (geo.pendingBytePage !== 0) this.#setRef(geo.pendingBytePage);
   }
 
   /** The freelist: trunk chain, leaf counts, total (SQLite's checkList on the freelist). */
@@ -72,7 +74,15 @@ export class StructureChecker {
   async checkTree(root: number, visit: EntryVisitor | null): Promise<void> {
     if (root === 0) return;
     if (this.#geo.autoVacuum && root > 1) await this.#ptrmap(root, PTRMAP_ROOTPAGE, 0);
-    await this.#treePage(root, LARGEST_INT64, null, visit);
+    await this.#treePage(root, LARGEST_INT64, null, visit, 0);
+  }
+
+  #isRef(pgno: number): boolean {
+    return ((this.#refs[pgno >>> 3] as number) & (1 << (pgno & 7))) !== 0;
+  }
+
+  #setRef(pgno: number): void {
+    this.#refs[pgno >>> 3] = (this.#refs[pgno >>> 3] as number) | (1 << (pgno & 7));
   }
 
   /** Every page used exactly once; pointer-map pages never used by anything else. */
@@ -80,8 +90,9 @@ export class StructureChecker {
     const autoVacuum = this.#geo.autoVacuum;
     for (let i = 1; i <= this.#geo.pageCount; i++) {
       const isPtrmap = autoVacuum && this.#ptrmapPageOf(i) === i;
-      if (this.#refs[i] === 0 && !isPtrmap) this.#sink.add(4, i, 'page-never-used', `page ${i} is used by no b-tree, overflow chain or the freelist`);
-      if (this.#refs[i] !== 0 && isPtrmap) this.#sink.add(4, i, 'ptrmap-referenced', `page ${i} is a pointer-map page but is referenced as another page`);
+      const used = this.#isRef(i);
+      if (!used && !isPtrmap) this.#sink.add(4, i, 'page-never-used', `page ${i} is used by no b-tree, overflow chain or the freelist`);
+      if (used && isPtrmap) this.#sink.add(4, i, 'ptrmap-referenced', `page ${i} is a pointer-map page but is referenced as another page`);
     }
   }
 
@@ -97,11 +108,11 @@ export class StructureChecker {
       this.#sink.add(level, from, codes[0], `${REF_NAMES[what]} page number ${pgno} (from page ${from}) is outside 1..${this.#geo.pageCount}`);
       return true;
     }
-    if (this.#refs[pgno] !== 0) {
+    if (this.#isRef(pgno)) {
       this.#sink.add(level, pgno, codes[1], `page ${pgno} is referenced a second time (as a ${REF_NAMES[what]} page, from page ${from})`);
       return true;
     }
-    this.#refs[pgno] = 1;
+    this.#setRef(pgno);
     return false;
   }
 
@@ -209,10 +220,14 @@ export class StructureChecker {
   }
 
   /** SQLite's checkTreePage; returns the subtree depth and the smallest key seen. */
-  async #treePage(pgno: number, maxKeyIn: number | bigint, parent: BtreePage | null, visit: EntryVisitor | null): Promise<[number, number | bigint]> {
+  async #treePage(pgno: number, maxKeyIn: number | bigint, parent: BtreePage | null, visit: EntryVisitor | null, level: number): Promise<[number, number | bigint]> {
     let maxKey = maxKeyIn;
     if (pgno === 0) return [0, maxKey];
     if (this.#ref(pgno, 4, 'page', parent?.pgno ?? 0)) return [0, maxKey];
+    if (level >= MAX_DEPTH) {
+      this.#sink.add(2, pgno, 'btree-depth', `page ${pgno} is at level ${level + 1} of its b-tree, SQLite reads at most ${MAX_DEPTH} levels`);
+      return [0, maxKey];
+    }
     const data = await this.read(pgno);
     const page = decodeBtreePage(data, pgno, this.#g);
     const hdr = pgno === 1 ? 100 : 0;
@@ -223,6 +238,10 @@ export class StructureChecker {
     if (page.nCell > this.#g.maxCells) {
       this.#sink.add(1, pgno, 'page-cell-count', `page ${pgno} claims ${page.nCell} cells, at most ${this.#g.maxCells} fit`);
       return [0, maxKey];
+    }
+    if (!page.leaf && page.nCell === 0 && pgno !== 1) {
+      // checkTreePage accepts it, but a cursor cannot descend through it: SQLite's scan calls it corrupt.
+      this.#sink.add(2, pgno, 'btree-no-cells', `interior page ${pgno} has no cells (only page 1 may)`);
     }
     if (parent !== null && parent.intKey !== page.intKey) {
       this.#sink.add(2, pgno, 'btree-page-kind', `page ${pgno} is a ${page.intKey ? 'table' : 'index'} page under ${parent.intKey ? 'table' : 'index'} page ${parent.pgno}`);
@@ -241,7 +260,7 @@ export class StructureChecker {
     if (!page.leaf) {
       const right = page.rightChild;
       if (autoVacuum) await this.#ptrmap(right, PTRMAP_BTREE, pgno);
-      [depth, maxKey] = await this.#treePage(right, maxKey, page, visit);
+      [depth, maxKey] = await this.#treePage(right, maxKey, page, visit, level + 1);
       keyCanBeEqual = false;
     }
     for (let i = page.nCell - 1; i >= 0; i--) {
@@ -281,7 +300,7 @@ export class StructureChecker {
       if (!page.leaf) {
         const child = u32(data, pc);
         if (autoVacuum) await this.#ptrmap(child, PTRMAP_BTREE, pgno);
-        const [d2, min] = await this.#treePage(child, maxKey, page, visit);
+        const [d2, min] = await this.#treePage(child, maxKey, page, visit, level + 1);
         maxKey = min;
         keyCanBeEqual = false;
         if (d2 !== depth) this.#sink.add(2, pgno, 'btree-depth', `page ${pgno}: child page ${child} has depth ${d2}, its siblings ${depth}`);

@@ -21,6 +21,8 @@ export interface Layout {
   readonly ptrmap: Target[];
   /** The rootpage field of each sqlite_schema row whose value is stored locally. */
   readonly schemaRoots: Target[];
+  /** The sql text of each sqlite_schema row, where stored locally. */
+  readonly schemaSql: Target[];
   readonly rootPages: number[];
 }
 
@@ -36,7 +38,7 @@ export function layoutOf(bytes: Uint8Array): Layout {
   const base = (n: number): number => (n - 1) * pageSize;
   const l: Layout = {
     pageSize, pageCount, pageHeaders: [], cellPointers: [], cellContents: [], freeblocks: [], unallocated: [],
-    childPointers: [], overflowLinks: [], freelist: [], ptrmap: [], schemaRoots: [], rootPages: [],
+    childPointers: [], overflowLinks: [], freelist: [], ptrmap: [], schemaRoots: [], schemaSql: [], rootPages: [],
   };
   const walk = (pgno: number, isSchema: boolean): void => {
     const data = page(pgno);
@@ -81,6 +83,15 @@ export function layoutOf(bytes: Uint8Array): Layout {
         const len = (t: number): number => (t >= 12 ? Math.floor((t - 12) / 2) : ([0, 1, 2, 3, 4, 6, 8, 8, 0, 0][t] ?? 0));
         for (let f = 0; f < 3; f++) body += len(types[f] ?? 0);
         const rootType = types[3] ?? 0;
+        const sqlType = types[4] ?? 0;
+        const sqlAt = body + len(rootType);
+        if (sqlType >= 13 && sqlAt + len(sqlType) <= cell.local) {
+          // litewal reads CREATE TABLE and CREATE INDEX whole, but of a view only its clauses up to
+          // the SELECT keyword (SQLite parses the query too): damage inside a view's query is not targeted.
+          const sql = new TextDecoder().decode(payload.subarray(sqlAt, sqlAt + len(sqlType)));
+          const view = /^CREATE VIEW .*? AS SELECT /.exec(sql);
+          l.schemaSql.push({ offset: at + cell.payloadAt + sqlAt, length: view === null ? len(sqlType) : view[0].length - 1 });
+        }
         if (rootType >= 1 && rootType <= 4 && body + len(rootType) <= cell.local) {
           l.schemaRoots.push({ offset: at + cell.payloadAt + body, length: len(rootType) });
           let v = 0;
