@@ -26,6 +26,8 @@ export type IntegritySeverity = 'error' | 'warning';
  * Level 1: `header-*`, `page-type`, `page-cell-count`, `page-trailer`. Level 2: `btree-*`.
  * Level 3: `overflow-*`. Level 4: `page-number`, `page-reused`, `page-never-used`, `freelist-*`,
  * `ptrmap-*`, `max-root-page`. Level 5: `schema-*`, `record-*`, `index-*`, `pk-order`.
+ * `record-not-checked` and `index-not-compared` are warnings: parts of the database this checker
+ * does not evaluate (CHECK constraints, STRICT tables, expression and partial indexes).
  * @public
  */
 export type IntegrityIssueCode =
@@ -74,7 +76,9 @@ export type IntegrityIssueCode =
   | 'record-malformed'
   | 'record-null'
   | 'record-type'
+  | 'record-not-checked'
   | 'index-entry-count'
+  | 'index-not-compared'
   | 'index-content'
   | 'pk-order';
 

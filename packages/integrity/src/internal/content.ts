@@ -52,6 +52,12 @@ export class ContentChecker {
     this.#sink = sink;
     this.#encoding = encoding;
     for (const tree of trees) {
+      if (tree.table?.unchecked === true && (tree.kind === 'table' || tree.name === tree.tableName)) {
+        sink.add(5, tree.root, 'record-not-checked', `the rows of ${tree.name} are not checked against their column types (CHECK constraints, STRICT or generated columns are not evaluated here)`, 'warning');
+      }
+      if (tree.kind === 'index' && tree.name !== tree.tableName && tree.table !== null && tree.index?.columns == null) {
+        sink.add(5, tree.root, 'index-not-compared', `index ${tree.name} is not compared with table ${tree.tableName} (expression and partial indexes are not evaluated here)`, 'warning');
+      }
       if (tree.kind !== 'index' || tree.index === null || tree.index.columns === null || tree.table === null) continue;
       if (tree.table.withoutRowid && tree.root === trees.find((t) => t.name === tree.tableName)?.root) continue;
       const tally: IndexTally = { tree, columns: tree.index.columns, rows: [0, 0, 0], entries: [0, 0, 0], malformed: 0, usable: true };
@@ -129,6 +135,7 @@ export class ContentChecker {
         hash.reset();
         if (!t.columns.every(hashColumn)) {
           t.usable = false;
+          this.#sink.add(5, t.tree.root, 'index-not-compared', `index ${t.tree.name} is not compared with table ${t.tree.tableName}: a row lacks a column with a DEFAULT value (not evaluated here)`, 'warning');
           continue;
         }
         if (table.withoutRowid) {

@@ -50,7 +50,7 @@ export function tokenize(sql: string): Token[] | null {
       while (j < n && /[0-9A-Za-z.]/.test(sql[j] as string)) j++;
       out.push({ kind: 'num', text: sql.slice(i, j) });
       i = j;
-    } else if (OPERATOR_CHARS.includes(c)) {
+    } else if (OPERATOR_CHARS.includes(c) && (c !== '!' || sql[i + 1] === '=')) {
       out.push({ kind: 'op', text: c });
       i++;
     } else {
@@ -359,7 +359,7 @@ export function readTable(create: CreateHeader): TableDef | null {
         if (inner === null) return null;
         const desc = inner.parts.some((p) => p.some((tok) => is(tok, 'DESC')));
         pending.push({ kind: is(part[k], 'PRIMARY') ? 'pk' : 'unique', list: inner.parts, desc });
-      } else {
+      } else if (is(part[k], 'CHECK')) {
         unchecked = true;
       }
       continue;
@@ -391,7 +391,7 @@ export function readTable(create: CreateHeader): TableDef | null {
       if (is(tok, 'NOT') && is(cons[m + 1], 'NULL')) notNull = true;
       else if (is(tok, 'DEFAULT')) hasDefault = true;
       else if (is(tok, 'GENERATED') || (is(tok, 'AS') && cons[m + 1]?.text === '(')) generated = true;
-      else if (is(tok, 'CHECK') || is(tok, 'REFERENCES')) unchecked = true;
+      else if (is(tok, 'CHECK')) unchecked = true;
       else if (is(tok, 'PRIMARY') && is(cons[m + 1], 'KEY')) {
         const desc = is(cons[m + 2], 'DESC');
         if (type.toUpperCase() === 'INTEGER' && !desc && !withoutRowid) ipkColumn = index;
@@ -425,6 +425,9 @@ export function readTable(create: CreateHeader): TableDef | null {
   return { columns, ipk: withoutRowid ? -1 : ipkColumn, withoutRowid, primaryKey, uniques, unchecked, collated };
 }
 
+/** Words of SQL expressions that are not column names. */
+const EXPRESSION_WORDS = new Set(['ASC', 'DESC', 'COLLATE', 'AND', 'OR', 'NOT', 'IS', 'NULL', 'LIKE', 'GLOB', 'REGEXP', 'MATCH', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'CAST', 'AS', 'ESCAPE', 'TRUE', 'FALSE', 'ISNULL', 'NOTNULL', 'DISTINCT', 'CURRENT_TIME', 'CURRENT_DATE', 'CURRENT_TIMESTAMP', 'INTEGER', 'TEXT', 'REAL', 'BLOB', 'NUMERIC']);
+
 export interface IndexDef {
   readonly table: string;
   /** Table columns of the key, or null for expressions / partial indexes (not compared here). */
@@ -447,11 +450,13 @@ export function readIndex(create: CreateHeader, table: TableDef): IndexDef | nul
   const cols = columnIndexes(list.parts, table.columns);
   let missingColumn: string | null = null;
   for (const part of list.parts) {
-    const first = part[0];
-    const plain = first !== undefined && first.kind === 'id' && part.slice(1).every((tok) => is(tok, 'ASC') || is(tok, 'DESC') || is(tok, 'COLLATE') || tok.kind === 'id');
-    if (plain && !table.columns.some((c) => c.name.toLowerCase() === first.text.toLowerCase()) && !['ROWID', 'OID', '_ROWID_'].includes(first.text.toUpperCase())) {
-      missingColumn = first.text;
-    }
+    // In an expression, a bare name that is not a function, a keyword or a collation is a column.
+    part.forEach((tok, k) => {
+      if (tok.kind !== 'id' || part[k + 1]?.text === '(' || is(part[k - 1], 'COLLATE') || EXPRESSION_WORDS.has(tok.text.toUpperCase())) return;
+      if (!table.columns.some((c) => c.name.toLowerCase() === tok.text.toLowerCase()) && !['ROWID', 'OID', '_ROWID_'].includes(tok.text.toUpperCase())) {
+        missingColumn = tok.text;
+      }
+    });
   }
   return { table: create.table, columns: partial ? null : cols, missingColumn };
 }

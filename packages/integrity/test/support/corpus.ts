@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runSqlite3 } from '@litewal/sqlite-fixtures';
 import { Prng } from './prng.js';
 
 /** A healthy database made by SQLite, kept as bytes. */
@@ -108,6 +109,22 @@ export async function buildCorpus(dir: string, seed: number): Promise<CorpusData
     db.close();
     out.push({ name: recipe.name, bytes: new Uint8Array(await readFile(file)) });
   }
+  // One database made by the sqlite3 CLI (SQLite 3.40): 8 KiB pages, a NOCASE column, a DESC
+  // two-column index on a REAL column, a BLOB-keyed WITHOUT ROWID table, a foreign key.
+  const file = path.join(dir, 'cli-p8192.db');
+  await runSqlite3(file, [
+    'PRAGMA page_size=8192;',
+    'CREATE TABLE c(id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE, score REAL, tag);',
+    'CREATE INDEX c_name ON c(name);',
+    'CREATE INDEX c_score ON c(score DESC, tag);',
+    'CREATE TABLE kv(k BLOB PRIMARY KEY, v) WITHOUT ROWID;',
+    "CREATE TABLE child(id INTEGER PRIMARY KEY, cid INTEGER REFERENCES c(id) ON DELETE CASCADE, note TEXT DEFAULT 'x');",
+    "INSERT INTO c(name, score, tag) SELECT printf('Name%05d', (value * 7919) % 3000), (value % 97) / 4.0, substr('abcdefghij', 1 + value % 10) FROM generate_series(1, 3000);",
+    "INSERT INTO kv SELECT CAST(printf('key-%06d', value * 13) AS BLOB), zeroblob(value % 900) FROM generate_series(1, 1200);",
+    "INSERT INTO child(cid, note) SELECT value, 'note ' || value FROM generate_series(1, 1500);",
+    'DELETE FROM c WHERE id % 11 = 0;',
+  ]);
+  out.push({ name: 'cli-p8192', bytes: new Uint8Array(await readFile(file)) });
   return out;
 }
 
