@@ -9,6 +9,7 @@ import {
   isIntegrityOk,
   mergeIntegrityReports,
   NotADatabaseError,
+  openDatabaseSource,
   verifyDatabaseFile,
   type IntegrityReport,
 } from '../src/index.js';
@@ -178,6 +179,26 @@ describe('sources', () => {
     const walOnly = await verifyDatabaseFile(files.db, { wal: 'ignore' });
     expect(walOnly.pages).toBeLessThan(report.pages);
     await expect(stat(files.shm)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('a WAL frame that fails its checksum is ignored, as SQLite ignores it', async () => {
+    const sub = path.join(dir, 'wal-bad');
+    await (await import('node:fs/promises')).mkdir(sub);
+    const files = await makeWalDatabase({ dir: sub, pageSize: 4096 });
+    const wal = new Uint8Array(await readFile(files.wal));
+    const frames = (wal.length - 32) / (24 + 4096);
+    expect(frames).toBe(5);
+    const lastPage = 32 + (frames - 1) * (24 + 4096) + 24;
+    wal[lastPage + 200] = (wal[lastPage + 200] as number) ^ 0x40;
+    await writeFile(files.wal, wal);
+    expect(await integrityCheck(files.db)).toBe('ok');
+    const source = await openDatabaseSource(files.db);
+    try {
+      expect(source.walFrames).toBe(frames - 1);
+      expect(isIntegrityOk(await checkIntegrity(source))).toBe(true);
+    } finally {
+      await source.close();
+    }
   });
 
   test('page trailers: verified when asked, a changed byte is caught', async () => {
