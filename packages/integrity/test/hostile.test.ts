@@ -181,6 +181,26 @@ describe('sources', () => {
     await expect(stat(files.shm)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  test('features whose order or content level 5 does not evaluate are ok, with warnings, where SQLite says ok', async () => {
+    const file = path.join(dir, 'features.db');
+    await runSqlite3(file, [
+      'CREATE TABLE d(a, b, PRIMARY KEY(a DESC)) WITHOUT ROWID;',
+      'CREATE TABLE e(x INTEGER CHECK (x >= 0), y TEXT);',
+      'CREATE INDEX e_lower ON e(lower(y));',
+      'CREATE INDEX e_part ON e(x) WHERE x > 10;',
+      "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 300) INSERT INTO d SELECT i, 'b' || i FROM s;",
+      "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 300) INSERT INTO e SELECT i, 'Y' || i FROM s;",
+    ]);
+    expect(await integrityCheck(file)).toBe('ok');
+    const report = await verifyDatabaseFile(file);
+    expect(isIntegrityOk(report)).toBe(true);
+    expect(report.issues.map((i) => [i.code, i.severity])).toEqual([
+      ['record-not-checked', 'warning'],
+      ['index-not-compared', 'warning'],
+      ['index-not-compared', 'warning'],
+    ]);
+  });
+
   test('a WAL frame that fails its checksum is ignored, as SQLite ignores it', async () => {
     const sub = path.join(dir, 'wal-bad');
     await (await import('node:fs/promises')).mkdir(sub);

@@ -123,7 +123,7 @@ export class ContentChecker {
       /** The field of a column: null for a NULL it does not store, undefined for an unknown DEFAULT. */
       const field = (column: number): Field | null | undefined => fields[position[column] as number] ?? ((table.columns[column]?.hasDefault ?? false) ? undefined : null);
       if (typed && !table.unchecked) this.#checkTypes(tree, table, e, payload, field);
-      if (table.withoutRowid && !table.collated) {
+      if (table.withoutRowid && !table.orderUnknown) {
         const key = table.primaryKey.map((c) => value(c) ?? null);
         if (previous !== null && comparePrefix(key, previous, pkLength) >= 0) {
           this.#sink.add(5, e.pgno, 'pk-order', `${tree.tableName}: row on page ${e.pgno} is not in PRIMARY KEY order`);

@@ -219,8 +219,8 @@ export interface TableDef {
   readonly uniques: readonly (readonly number[])[];
   /** CHECK constraints, STRICT, generated columns: row contents this reader does not judge. */
   readonly unchecked: boolean;
-  /** Some column has a COLLATE clause: key order is not compared here. */
-  readonly collated: boolean;
+  /** A COLLATE clause or a DESC primary-key column: WITHOUT ROWID key order is not compared here. */
+  readonly orderUnknown: boolean;
 }
 
 const COLUMN_CONSTRAINTS = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQUE', 'CHECK', 'DEFAULT', 'COLLATE', 'REFERENCES', 'GENERATED', 'AS']);
@@ -422,7 +422,8 @@ export function readTable(create: CreateHeader): TableDef | null {
   }
   if (withoutRowid && primaryKey.length === 0) return null;
   if (columns.some((c) => c.generated)) unchecked = true;
-  return { columns, ipk: withoutRowid ? -1 : ipkColumn, withoutRowid, primaryKey, uniques, unchecked, collated };
+  const orderUnknown = collated || pending.some((p) => p.kind === 'pk' && p.desc);
+  return { columns, ipk: withoutRowid ? -1 : ipkColumn, withoutRowid, primaryKey, uniques, unchecked, orderUnknown };
 }
 
 /** Words of SQL expressions that are not column names. */
