@@ -31,6 +31,12 @@ export interface IntegrityCheckOptions {
    * @defaultValue 1000
    */
   readonly maxIssues?: number;
+  /**
+   * Called every 1024 pages with the pages checked so far and the database's page count (a
+   * progress bar's numbers; pages nothing references are never counted).
+   * @defaultValue undefined
+   */
+  readonly onProgress?: (pagesChecked: number, pagesTotal: number) => void;
 }
 
 const DEFAULT_MAX_ISSUES = 1000;
@@ -63,7 +69,7 @@ export async function checkIntegrity(source: PageSource, options: IntegrityCheck
   if (geo === null) return { level, pages: Math.ceil(size / Math.max(header.pageSize, 512)), issues: sink.issues };
   if (options.verifyTrailers === true) await checkTrailers(source, geo, sink);
 
-  const checker = new StructureChecker(source, geo, sink);
+  const checker = new StructureChecker(source, geo, sink, options.onProgress);
   await checker.checkFreelist();
   const schemaEntries: Entry[] = [];
   await checker.checkTree(1, (e) => schemaEntries.push(e));

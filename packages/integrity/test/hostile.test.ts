@@ -24,7 +24,7 @@ beforeAll(async () => {
   await runSqlite3(file, [
     'PRAGMA page_size=1024;',
     'CREATE TABLE t(id INTEGER PRIMARY KEY, v);',
-    "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 600) INSERT INTO t(v) SELECT printf('%.*c', 30 + (i % 7) * 400, 'x') FROM s;",
+    "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) INSERT INTO t(v) SELECT printf('%.*c', 30 + (i % 7) * 400, 'x') FROM s;",
     'DELETE FROM t WHERE id % 5 = 0;',
   ]);
   healthy = new Uint8Array(await readFile(file));
@@ -237,6 +237,14 @@ describe('sources', () => {
     ]);
     const noReserve = await checkIntegrity(bytesPageSource(healthy), { verifyTrailers: true, level: 1 });
     expect(noReserve.issues.map((i) => [i.code, i.severity])).toEqual([['page-trailer', 'warning']]);
+  });
+
+  test('progress is reported every 1024 pages, up to the page count', async () => {
+    const calls: [number, number][] = [];
+    const pages = healthy.length / 1024;
+    await checkIntegrity(bytesPageSource(healthy), { onProgress: (done, total) => calls.push([done, total]) });
+    expect(pages).toBeGreaterThan(1024);
+    expect(calls).toEqual(Array.from({ length: Math.floor(pages / 1024) }, (_, k) => [(k + 1) * 1024, pages]));
   });
 
   test('merging reports keeps every issue, the highest level and the most pages', () => {

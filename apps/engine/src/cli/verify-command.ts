@@ -3,6 +3,7 @@ import { EngineError } from '../errors.js';
 import { verifyDatabase, type VerifyReport } from '../verify/verify-database.js';
 import { parseArgs } from './args.js';
 import { printJson, type CliIo } from './output.js';
+import { createProgress } from './progress.js';
 
 /** Usage line of `litewal verify`. */
 export const VERIFY_USAGE = 'litewal verify <db> [--level 1..5] [--json]';
@@ -15,8 +16,11 @@ export async function verifyCommand(argv: readonly string[], io: CliIo): Promise
   const args = parseArgs(argv, ['json'], ['level']);
   const [db, extra] = args.positionals;
   if (db === undefined || extra !== undefined) throw new EngineError('ERR_ENGINE_USAGE', `usage: ${VERIFY_USAGE}`);
-  const report = await verifyDatabase(db, { level: parseLevel(args.values.get('level')) });
-  if (args.flags.has('json')) printJson(io, report);
+  const json = args.flags.has('json');
+  const level = parseLevel(args.values.get('level'));
+  const progress = createProgress(io, `verify (level ${level})`, !json);
+  const report = await verifyDatabase(db, { level, onProgress: (done, total) => progress.update(done, total) }).finally(() => progress.done());
+  if (json) printJson(io, report);
   else printSummary(io, db, report);
   return report.ok ? 0 : 1;
 }

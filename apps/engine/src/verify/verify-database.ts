@@ -13,6 +13,11 @@ export interface VerifyOptions {
    * @defaultValue 5
    */
   readonly level?: IntegrityLevel;
+  /**
+   * Called now and then with the pages checked so far and the database's page count.
+   * @defaultValue undefined
+   */
+  readonly onProgress?: (pagesChecked: number, pagesTotal: number) => void;
 }
 
 /**
@@ -50,7 +55,10 @@ export async function verifyDatabase(path: string, options: VerifyOptions = {}):
     throw new EngineError('ERR_ENGINE_INPUT', `${path}: ${kind === 'missing' ? 'no such file' : `is a ${kind}, not a database file`}`);
   }
   try {
-    const report = await verifyDatabaseFile(path, { level: options.level ?? 5 });
+    const report = await verifyDatabaseFile(path, {
+      level: options.level ?? 5,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
     return { ok: isIntegrityOk(report), level: report.level, pages: report.pages, issues: report.issues };
   } catch (error) {
     if (error instanceof IntegrityError) {

@@ -13,6 +13,8 @@ const PTRMAP_BTREE = 5;
 const LARGEST_INT64 = (1n << 63n) - 1n;
 /** SQLite's cursors hold at most 20 levels (BTCURSOR_MAX_DEPTH): a deeper tree cannot be read. */
 const MAX_DEPTH = 20;
+/** Pages between two progress reports. */
+const PROGRESS_EVERY = 1024;
 const REF_CODES = {
   page: ['page-number', 'page-reused'],
   overflow: ['overflow-page-number', 'overflow-page-reused'],
@@ -44,8 +46,11 @@ export class StructureChecker {
   readonly #sink: IssueSink;
   readonly #refs: Uint8Array;
   readonly #ptrmaps = new Map<number, Uint8Array>();
+  readonly #onProgress: ((pagesChecked: number, pagesTotal: number) => void) | undefined;
+  #marked = 0;
 
-  constructor(source: PageSource, geo: Geometry, sink: IssueSink) {
+  constructor(source: PageSource, geo: Geometry, sink: IssueSink, onProgress?: (pagesChecked: number, pagesTotal: number) => void) {
+    this.#onProgress = onProgress;
     this.#source = source;
     this.#geo = geo;
     this.#g = pageGeometry(geo.pageSize, geo.usableSize);
@@ -113,6 +118,7 @@ export class StructureChecker {
       return true;
     }
     this.#setRef(pgno);
+    if (++this.#marked % PROGRESS_EVERY === 0) this.#onProgress?.(this.#marked, this.#geo.pageCount);
     return false;
   }
 
