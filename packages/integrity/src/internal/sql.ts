@@ -4,7 +4,18 @@ interface Token {
   readonly kind: 'id' | 'str' | 'num' | 'op';
   /** Identifier (unquoted, original case), string content, number text, or the operator. */
   readonly text: string;
+  /** The identifier was written in quotes ("x", `x`, [x]), so it may be a keyword. */
+  readonly quoted?: boolean;
 }
+
+/** Keywords SQLite never takes as a bare name (column, type). */
+const RESERVED = new Set(
+  ('ALL AND AS BETWEEN CASE CHECK COLLATE CONSTRAINT CREATE DEFAULT DELETE DISTINCT DROP ELSE ESCAPE EXCEPT EXISTS ' +
+    'FOREIGN FROM GROUP HAVING IN INDEX INSERT INTERSECT INTO IS ISNULL JOIN LIMIT NOT NOTNULL NULL ON OR ORDER ' +
+    'PRIMARY REFERENCES SELECT SET TABLE THEN TO UNION UNIQUE UPDATE USING VALUES WHEN WHERE').split(' '),
+);
+
+const isReserved = (t: Token | undefined): boolean => t !== undefined && t.kind === 'id' && t.quoted !== true && RESERVED.has(t.text.toUpperCase());
 
 /** Splits SQL into tokens; returns null for an unterminated quote or a character SQLite does not accept. */
 export function tokenize(sql: string): Token[] | null {
@@ -13,7 +24,7 @@ export function tokenize(sql: string): Token[] | null {
   const n = sql.length;
   while (i < n) {
     const c = sql[i] as string;
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r') {
       i++;
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
@@ -38,7 +49,7 @@ export function tokenize(sql: string): Token[] | null {
         text += sql[j];
         j++;
       }
-      out.push({ kind: c === "'" ? 'str' : 'id', text });
+      out.push(c === "'" ? { kind: 'str', text } : { kind: 'id', text, quoted: true });
       i = j + 1;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
       let j = i + 1;
@@ -46,10 +57,12 @@ export function tokenize(sql: string): Token[] | null {
       out.push({ kind: 'id', text: sql.slice(i, j) });
       i = j;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      let j = i + 1;
-      while (j < n && /[0-9A-Za-z.]/.test(sql[j] as string)) j++;
-      out.push({ kind: 'num', text: sql.slice(i, j) });
-      i = j;
+      const m = NUMBER.exec(sql.slice(i));
+      const text = m?.[0] ?? '';
+      // A number running into letters ("5ame") is an unrecognized token for SQLite.
+      if (text === '' || /[A-Za-z0-9_.\u0080-\uffff]/.test(sql[i + text.length] ?? '')) return null;
+      out.push({ kind: 'num', text });
+      i += text.length;
     } else if (OPERATOR_CHARS.includes(c) && (c !== '!' || sql[i + 1] === '=')) {
       out.push({ kind: 'op', text: c });
       i++;
@@ -59,6 +72,9 @@ export function tokenize(sql: string): Token[] | null {
   }
   return out;
 }
+
+/** A numeric literal: hex integer, or decimal with optional fraction and exponent. */
+const NUMBER = /^(0[xX][0-9a-fA-F]+|(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/;
 
 /** Characters SQLite's tokenizer accepts outside identifiers, literals and comments. */
 const OPERATOR_CHARS = '(),;.+-*/%<>=!|&~?:@$#';
@@ -241,6 +257,8 @@ function columnIndexes(list: readonly Token[][], columns: readonly ColumnDef[]):
 }
 
 const CONFLICT_ACTIONS = new Set(['ROLLBACK', 'ABORT', 'FAIL', 'IGNORE', 'REPLACE']);
+/** SQLite's built-in collating sequences (a schema naming another needs an application's collation). */
+const COLLATIONS = new Set(['BINARY', 'NOCASE', 'RTRIM']);
 
 /** Skips a balanced `( ... )` starting at `k`; returns the index after it, or -1. */
 function skipParens(t: readonly Token[], k: number): number {
@@ -293,7 +311,7 @@ function validColumnConstraints(t: readonly Token[], start: number): boolean {
       else return false;
       if (k < 0) return false;
     } else if (w === 'COLLATE') {
-      if (t[k + 1] === undefined || t[k + 1]?.kind === 'op' || t[k + 1]?.kind === 'num') return false;
+      if (!COLLATIONS.has((t[k + 1]?.text ?? '').toUpperCase()) || t[k + 1]?.kind === 'num') return false;
       k += 2;
     } else if (w === 'REFERENCES') {
       if (t[k + 1]?.kind !== 'id' && t[k + 1]?.kind !== 'str') return false;
@@ -354,33 +372,43 @@ export function readTable(create: CreateHeader): TableDef | null {
       let k = 0;
       if (is(part[k], 'CONSTRAINT')) k += 2;
       if (is(part[k], 'PRIMARY') || is(part[k], 'UNIQUE')) {
-        const open = part.findIndex((tok) => tok.kind === 'op' && tok.text === '(');
-        const inner = open < 0 ? null : splitList(part, open);
-        if (inner === null) return null;
+        const open = k + (is(part[k], 'PRIMARY') ? 2 : 1);
+        if (is(part[k], 'PRIMARY') && !is(part[k + 1], 'KEY')) return null;
+        const inner = splitList(part, open);
+        if (inner === null || skipConflict(part, inner.end + 1) !== part.length) return null;
         const desc = inner.parts.some((p) => p.some((tok) => is(tok, 'DESC')));
         pending.push({ kind: is(part[k], 'PRIMARY') ? 'pk' : 'unique', list: inner.parts, desc });
       } else if (is(part[k], 'CHECK')) {
+        if (skipParens(part, k + 1) !== part.length) return null;
         unchecked = true;
+      } else if (!(is(part[k], 'FOREIGN') && is(part[k + 1], 'KEY') && part[k + 2]?.text === '(')) {
+        return null;
       }
       continue;
     }
     if (head.kind !== 'id' && head.kind !== 'str') return null;
     let k = 1;
+    if (isReserved(head)) return null;
     const typeWords: string[] = [];
     while (k < part.length && !(part[k]?.kind === 'id' && COLUMN_CONSTRAINTS.has((part[k] as Token).text.toUpperCase()))) {
       const tok = part[k] as Token;
       if (tok.kind === 'op' && tok.text === '(') {
         const close = part.findIndex((x, m) => m > k && x.kind === 'op' && x.text === ')');
         if (close < 0) return null;
+        // A type's size: ( signed-number [, signed-number] ).
+        const args = splitList(part, k);
+        if (args === null || args.parts.length > 2 || args.parts.some((a) => !/^[+-]?$/.test(a.slice(0, -1).map((x) => x.text).join('')) || a[a.length - 1]?.kind !== 'num')) return null;
         typeWords.push(part.slice(k, close + 1).map((x) => x.text).join(''));
         k = close + 1;
         continue;
       }
+      if (isReserved(tok)) return null;
       typeWords.push(tok.text);
       k++;
     }
     const cons = part.slice(k);
-    if (!validColumnConstraints(cons, 0) || typeWords.some((w) => !/^[A-Za-z_\u0080-\uffff(]/.test(w) && !/^[0-9]/.test(w))) return null;
+    const typeOk = typeWords.length === 0 || (/^[A-Za-z_\u0080-\uffff]/.test(typeWords[0] as string) && typeWords.every((w) => /^[A-Za-z_\u0080-\uffff(]/.test(w) || /^[0-9]/.test(w)));
+    if (!validColumnConstraints(cons, 0) || !typeOk) return null;
     const index = columns.length;
     const type = typeWords.join(' ');
     let notNull = false;
@@ -402,6 +430,7 @@ export function readTable(create: CreateHeader): TableDef | null {
         pending.push({ kind: 'unique', list: [[head]], desc: false });
       }
     }
+    if (columns.some((c) => c.name.toLowerCase() === head.text.toLowerCase())) return null; // duplicate column name
     columns.push({ name: head.text, type, affinity: affinityOf(type), notNull, hasDefault, generated });
   }
   let primaryKey: number[] = ipkColumn >= 0 ? [ipkColumn] : [];
@@ -448,6 +477,8 @@ export function readIndex(create: CreateHeader, table: TableDef): IndexDef | nul
   const partial = after.length > 0;
   const first = (p: readonly Token[]): Token | undefined => p[0];
   if (list.parts.some((p) => first(p) === undefined || (first(p)?.kind === 'op' && !['(', '-', '+', '~'].includes(first(p)?.text ?? '')))) return null;
+  // A lone number is not an index term SQLite accepts; a collation must be one SQLite has.
+  if (list.parts.some((p) => (p.length === 1 && first(p)?.kind === 'num') || p.some((tok, k) => is(tok, 'COLLATE') && !COLLATIONS.has((p[k + 1]?.text ?? '').toUpperCase())))) return null;
   const cols = columnIndexes(list.parts, table.columns);
   let missingColumn: string | null = null;
   for (const part of list.parts) {
