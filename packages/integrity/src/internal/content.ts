@@ -2,7 +2,7 @@ import type { IssueSink } from './issues.js';
 import { KeyHash } from './key-hash.js';
 import { compareValues, decodeText, fieldValue, parseRecord, type Field, type Value } from './record.js';
 import type { SchemaTree } from './schema.js';
-import type { TableDef } from './sql.js';
+import type { TableDef } from './create-table.js';
 import type { Entry, EntryVisitor } from './structure.js';
 
 const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;

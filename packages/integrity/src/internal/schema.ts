@@ -1,6 +1,7 @@
 import type { IssueSink } from './issues.js';
 import { decodeText, fieldValue, parseRecord, type Value } from './record.js';
-import { readCreate, readIndex, readTable, validViewOrTrigger, type IndexDef, type TableDef } from './sql.js';
+import { readCreate, readIndex, validViewOrTrigger, type IndexDef } from './create-statement.js';
+import { readTable, type TableDef } from './create-table.js';
 import type { Entry } from './structure.js';
 
 /** One row of sqlite_schema. */
