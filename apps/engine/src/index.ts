@@ -12,7 +12,9 @@
  * and {@link recoverDatabase} the wal-index rebuild behind `litewal recover`. {@link checkWalPairing}
  * (`litewal pair-check`) tells whether a WAL belongs to the database beside it and where its log
  * breaks, and {@link exportSnapshot} (`litewal export`) writes the database at any commit of its
- * WAL as one self-contained file that needs no WAL, no `-shm` and no lock.
+ * WAL as one self-contained file that needs no WAL, no `-shm` and no lock. {@link verifyDatabase}
+ * runs the five levels of integrity checks behind `litewal verify`, with verdicts that agree with
+ * `PRAGMA integrity_check`.
  *
  * @example
  * ```ts
@@ -70,3 +72,5 @@ export type { WalSpace } from './inspect/wal-space.js';
 export type { WalInspection } from './inspect/wal-summary.js';
 export { recoverDatabase, type RecoverReport } from './recover/recover-database.js';
 export { databaseStats, type DatabaseStats, type WalIndexStats } from './stats/database-stats.js';
+export type { IntegrityIssue, IntegrityIssueCode, IntegrityLevel, IntegritySeverity } from '@litewal/integrity';
+export { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify/verify-database.js';

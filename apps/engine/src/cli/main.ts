@@ -9,6 +9,7 @@ import { INSPECT_USAGE, inspectCommand } from './inspect-command.js';
 import { PAIR_CHECK_USAGE, pairCheckCommand } from './pair-check-command.js';
 import { RECOVER_USAGE, recoverCommand } from './recover-command.js';
 import { STATS_USAGE, statsCommand } from './stats-command.js';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.js';
 import type { CliIo } from './output.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   fec: fecCommand,
   'pair-check': pairCheckCommand,
   export: exportCommand,
+  verify: verifyCommand,
 };
 
 const USAGE = [
@@ -36,6 +38,7 @@ const USAGE = [
   `  ${FEC_USAGE}`,
   `  ${PAIR_CHECK_USAGE}`,
   `  ${EXPORT_USAGE}`,
+  `  ${VERIFY_USAGE}`,
 ].join('\n');
 
 /**
