@@ -1,9 +1,10 @@
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { integrityCheck, makeTempDir, makeWalDatabase, removeTempDir, runSqlite3 } from '@litewal/sqlite-fixtures';
+import { integrityCheck, makeTempDir, makeWalDatabase, removeTempDir, runSqlite3, sqliteRead } from '@litewal/sqlite-fixtures';
 import { runCli as run } from './support/run-cli.js';
-import { verifyDatabase } from '../src/index.js';
+import { verifyDatabase, type VerifyReport } from '../src/index.js';
+import { frameOffset, patchFile, walCommitFrames } from './support/wal-frames.js';
 
 let dir: string;
 let healthy: string;
@@ -45,6 +46,12 @@ async function corruptedCopy(name: string): Promise<string> {
   return file;
 }
 
+/** Ten commits of one 4 KiB-page row each (plus the table), so a break has commits after it. */
+const TEN_COMMITS = [
+  'CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);',
+  ...Array.from({ length: 10 }, () => 'INSERT INTO t(v) VALUES(randomblob(3800));'),
+];
+
 describe('litewal verify', () => {
   it('exits 0 with the JSON contract for a database SQLite calls ok, and writes nothing', async () => {
     expect(await integrityCheck(healthy)).toBe('ok');
@@ -52,10 +59,12 @@ describe('litewal verify', () => {
     const { code, out, err } = await run(['verify', healthy, '--json']);
     expect([code, err]).toEqual([0, '']);
     const pages = (await stat(healthy)).size / 1024;
-    expect(JSON.parse(out)).toEqual({ ok: true, level: 5, pages, issues: [] });
+    const report = JSON.parse(out) as VerifyReport;
+    expect(report).toMatchObject({ ok: true, level: 5, pages, issues: [], wal: { pairing: 'ok', breaks: [], lostCommitsBeyondBreak: 0 } });
+    expect(report.wal.reasons.map((r) => r.code)).toEqual(['WAL_ABSENT']);
     expect(await snapshot(dir)).toEqual(before);
     const human = await run(['verify', healthy]);
-    expect(human).toEqual({ code: 0, out: `${healthy}: ok (${pages} pages, levels 1-5)\n`, err: '' });
+    expect(human).toEqual({ code: 0, out: `${healthy}: ok (${pages} pages, levels 1-5)\nwal: ok\n`, err: '' });
   });
 
   it('exits 1 and lists the issue for a database SQLite calls corrupt', async () => {
@@ -113,5 +122,40 @@ describe('litewal verify', () => {
     expect((await run(['verify'])).code).toBe(2);
     expect(await run(['verify', healthy, '--level', '6'])).toMatchObject({ code: 2, err: 'litewal verify: --level must be 1, 2, 3, 4 or 5, got "6"\n' });
     await expect(verifyDatabase(notDb)).rejects.toMatchObject({ name: 'EngineError', code: 'ERR_ENGINE_INPUT' });
+  });
+
+  it('pair-checks the WAL first: a restored older database beside a newer WAL is foreign (exit 1)', async () => {
+    const sub = join(dir, 'restored');
+    await mkdir(sub);
+    const files = await makeWalDatabase({ dir: sub, statements: TEN_COMMITS });
+    const backup = join(sub, 'backup.db');
+    await copyFile(files.db, backup);
+    await runSqlite3(files.db, ['PRAGMA wal_checkpoint(TRUNCATE);', 'INSERT INTO t(v) VALUES(randomblob(3800));'], { keepWal: true });
+    expect((await run(['verify', files.db, '--json'])).code).toBe(0);
+    await rename(backup, files.db);
+    const { code, out } = await run(['verify', files.db, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as VerifyReport;
+    expect(report.ok).toBe(false);
+    expect(report.wal.pairing).toBe('foreign');
+    expect(report.wal.reasons.map((r) => r.code)).toContain('DB_OLDER_THAN_WAL');
+    expect((await run(['verify', files.db])).out).toMatch(/^wal: foreign\n  DB_OLDER_THAN_WAL: /m);
+  });
+
+  it('reports a mid-log break with the commits SQLite drops beyond it (exit 1), the pages SQLite reads being sound', async () => {
+    const sub = join(dir, 'midlog');
+    await mkdir(sub);
+    const files = await makeWalDatabase({ dir: sub, statements: TEN_COMMITS });
+    const { pageSize, commitFrames } = await walCommitFrames(files.wal);
+    const broken = (commitFrames[3] as number) + 1;
+    await patchFile(files.wal, frameOffset(broken, pageSize) + 24 + 1000, new Uint8Array([0xff, 0x00, 0xff]));
+    const lost = commitFrames.filter((f) => f > broken).length;
+    const { code, out } = await run(['verify', files.db, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as VerifyReport;
+    expect(report).toMatchObject({ ok: false, issues: [], wal: { pairing: 'ok', lostCommitsBeyondBreak: lost } });
+    expect(report.wal.breaks.map((b) => [b.code, b.normal])).toEqual([['MID_LOG_CORRUPTION', false]]);
+    expect(await sqliteRead(files.db, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 3 }]);
+    expect((await run(['verify', files.db])).out).toContain(`wal: ok, ${lost} committed transactions beyond a break that SQLite drops`);
   });
 });

@@ -11,7 +11,7 @@ export const VERIFY_USAGE = 'litewal verify <db> [--level 1..5] [--json]';
 /** Issues printed in the human summary; `--json` lists them all. */
 const MAX_PRINTED_ISSUES = 50;
 
-/** `litewal verify`: integrity checks of a database (read-only); exit 0 ok, 1 issues found. */
+/** `litewal verify`: the WAL pair check and integrity checks of a database (read-only); exit 0 ok, 1 issues found, a foreign WAL or a damaged log. */
 export async function verifyCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, ['json'], ['level']);
   const [db, extra] = args.positionals;
@@ -34,10 +34,14 @@ function parseLevel(value: string | undefined): IntegrityLevel {
 function printSummary(io: CliIo, db: string, report: VerifyReport): void {
   const errors = report.issues.filter((i) => i.severity === 'error').length;
   const warnings = report.issues.length - errors;
-  const verdict = report.ok ? 'ok' : `${errors} error${errors === 1 ? '' : 's'}`;
+  const verdict = errors === 0 ? 'ok' : `${errors} error${errors === 1 ? '' : 's'}`;
   io.stdout.write(`${db}: ${verdict} (${report.pages} pages, levels 1-${report.level}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
   for (const issue of report.issues.slice(0, MAX_PRINTED_ISSUES)) {
     io.stdout.write(`  level ${issue.level}  page ${issue.page}  ${issue.severity === 'warning' ? 'warning ' : ''}${issue.code}: ${issue.message}\n`);
   }
   if (report.issues.length > MAX_PRINTED_ISSUES) io.stdout.write(`  ... ${report.issues.length - MAX_PRINTED_ISSUES} more (use --json for all)\n`);
+  const { wal } = report;
+  io.stdout.write(`wal: ${wal.pairing}${wal.lostCommitsBeyondBreak > 0 ? `, ${wal.lostCommitsBeyondBreak} committed transactions beyond a break that SQLite drops` : ''}\n`);
+  for (const reason of wal.reasons.filter((r) => r.verdict !== 'info')) io.stdout.write(`  ${reason.code}: ${reason.message} (${reason.action})\n`);
+  for (const brk of wal.breaks) io.stdout.write(`  frame ${brk.frame}  ${brk.code}${brk.normal ? ' (normal)' : ''}: ${brk.message}${brk.normal ? '' : ` (${brk.action})`}\n`);
 }
