@@ -53,8 +53,9 @@ export interface WalFileSinkOptions extends Pick<OpenWalOptions, 'pageSize' | 'b
    * With `synchronous: 'full'`, a group of a single transaction (no other commit was waiting) is
    * synced with a blocking call on the event loop's thread, as SQLite syncs, saving the thread
    * pool's round trip (tens of microseconds of commit latency), as long as such syncs take at most
-   * this many milliseconds: one that takes longer sends the next 256 lone groups to the thread
-   * pool, so a slow disk never keeps the event loop blocked. Groups of several transactions are
+   * this many milliseconds on average (a running average, whose first value is the first sync):
+   * past it, the next 256 lone groups go to the thread pool, so a slow disk does not keep the
+   * event loop blocked. Groups of several transactions are
    * always synced through the thread pool. 0 never blocks.
    * @defaultValue 1
    */
