@@ -1,0 +1,75 @@
+import type { CodecName } from '@litewal/wal-fec';
+
+/**
+ * The messages between a database's {@link FecProtector} (main thread) and its worker
+ * (`fec-worker.ts`): one worker per database, one FIFO port, so groups are protected in commit order.
+ *
+ * main -> worker: `protect` for each durable commit group (its buffers transferred), then `close`.
+ * worker -> main: `protected` after each batch of groups is appended and synced (a batch is every
+ * group that arrived while the previous one was being written), `failed` once (then the worker
+ * protects nothing more, closes its sidecar and exits), `closed` after `close`, before it exits.
+ */
+
+/** What the worker is started with (`workerData`). */
+export interface FecWorkerData {
+  /** The sidecar, `<db>-wal-fec`. */
+  readonly sidecar: string;
+  readonly repairSymbols: number;
+  readonly codec: CodecName;
+}
+
+/** One commit group: frames `firstFrame ..` of one WAL generation, pages packed back to back. */
+export interface ProtectMessage {
+  readonly type: 'protect';
+  /** 1, 2, ... per database, in commit order. */
+  readonly seq: number;
+  readonly salt1: number;
+  readonly salt2: number;
+  readonly pageSize: number;
+  readonly firstFrame: number;
+  /** Page number of each frame. */
+  readonly pageNumbers: Uint32Array;
+  /** Commit size of each frame (database pages on each transaction's last frame, else 0). */
+  readonly commitSizes: Uint32Array;
+  /** `pageNumbers.length * pageSize` bytes: the page images in frame order. */
+  readonly pages: ArrayBuffer;
+}
+
+/** Asks the worker to finish the queued groups, close the sidecar and exit. */
+export interface CloseMessage {
+  readonly type: 'close';
+}
+
+/** Main thread to worker. */
+export type ToFecWorker = ProtectMessage | CloseMessage;
+
+/** A batch of groups is durable in the sidecar. */
+export interface ProtectedMessage {
+  readonly type: 'protected';
+  /** The last `seq` of the batch: every group up to it is protected. */
+  readonly upTo: number;
+  /** Commit groups in the batch, records (protection groups) and bytes appended. */
+  readonly groups: number;
+  readonly records: number;
+  readonly bytes: number;
+  /** Microseconds: erasure encoding of the batch; the whole batch (hashing, encoding, append, two syncs). */
+  readonly encodeUs: number;
+  readonly protectUs: number;
+}
+
+/** The worker could not open or append to the sidecar; it protects nothing more. */
+export interface FailedMessage {
+  readonly type: 'failed';
+  readonly stage: 'open' | 'protect';
+  readonly message: string;
+  /** The error's `code` when it has one. */
+  readonly code: string;
+}
+
+/** The worker closed the sidecar after protecting every group it was sent. */
+export interface ClosedMessage {
+  readonly type: 'closed';
+}
+
+/** Worker to main thread. */
+export type FromFecWorker = ProtectedMessage | FailedMessage | ClosedMessage;

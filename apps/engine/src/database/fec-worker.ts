@@ -1,0 +1,112 @@
+/**
+ * The worker thread of a database's forward error correction (see fec-protocol.ts): owns a
+ * `FecWriter` on the sidecar and protects the groups the main thread sends, in order, batching
+ * whatever arrives while a batch is being written into the next one (one append, two syncs).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { NodeVfs } from '@litewal/vfs';
+import { FecWriter, codecByName, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
+import type { FecWorkerData, FromFecWorker, ProtectMessage, ToFecWorker } from './fec-protocol.js';
+
+if (parentPort === null) throw new Error('fec-worker.js runs as a worker thread of a litewal database');
+const port = parentPort;
+const data = workerData as FecWorkerData;
+const send = (message: FromFecWorker): void => port.postMessage(message);
+
+let encodeNs = 0n;
+const timed = timedCodec(codecByName(data.codec));
+const queue: ProtectMessage[] = [];
+let closing = false;
+let writing = false;
+let writer: FecWriter | null = null;
+let failed = false;
+
+port.on('message', (message: ToFecWorker) => {
+  if (message.type === 'protect') queue.push(message);
+  else closing = true;
+  void drain();
+});
+
+const opening = FecWriter.open(new NodeVfs(), data.sidecar, { codec: timed, repairSymbols: data.repairSymbols }).then(
+  (opened) => {
+    writer = opened;
+  },
+  (error: unknown) => fail('open', error),
+);
+void opening.then(drain);
+
+/** Protects the queued groups, a batch at a time; after `close`, closes the sidecar and the port. */
+async function drain(): Promise<void> {
+  if (writing || (writer === null && !failed)) return;
+  writing = true;
+  try {
+    while (queue.length > 0 && !failed && writer !== null) {
+      const batch = queue.splice(0);
+      const started = process.hrtime.bigint();
+      encodeNs = 0n;
+      try {
+        const result = await writer.protect(batch.map(toGroup));
+        send({
+          type: 'protected',
+          upTo: (batch.at(-1) as ProtectMessage).seq,
+          groups: batch.length,
+          records: result.groups,
+          bytes: result.bytes,
+          encodeUs: Number(encodeNs / 1000n),
+          protectUs: Number((process.hrtime.bigint() - started) / 1000n),
+        });
+      } catch (error) {
+        fail('protect', error);
+      }
+    }
+    if (closing || failed) {
+      queue.length = 0;
+      const open = writer;
+      writer = null;
+      await open?.close().catch(() => undefined); // after a failure: best effort
+      if (closing) send({ type: 'closed' });
+      port.close();
+    }
+  } finally {
+    writing = false;
+  }
+}
+
+function fail(stage: 'open' | 'protect', error: unknown): void {
+  failed = true;
+  const code = (error as { code?: unknown } | null)?.code;
+  send({ type: 'failed', stage, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : '' });
+}
+
+function toGroup(m: ProtectMessage): CommittedGroup {
+  const pages = new Uint8Array(m.pages);
+  return {
+    salt1: m.salt1,
+    salt2: m.salt2,
+    pageSize: m.pageSize,
+    frames: Array.from(m.pageNumbers, (pageNumber, i) => ({
+      frame: m.firstFrame + i,
+      pageNumber,
+      commitSize: m.commitSizes[i] as number,
+      page: pages.subarray(i * m.pageSize, (i + 1) * m.pageSize),
+    })),
+  };
+}
+
+/** The codec, with the time spent in `encode` added to {@link encodeNs}. */
+function timedCodec(codec: ErasureCodec): ErasureCodec {
+  return {
+    id: codec.id,
+    name: codec.name,
+    maxSourceSymbols: (repairSymbols) => codec.maxSourceSymbols(repairSymbols),
+    encode: (sources, repairSymbols) => {
+      const started = process.hrtime.bigint();
+      try {
+        return codec.encode(sources, repairSymbols);
+      } finally {
+        encodeNs += process.hrtime.bigint() - started;
+      }
+    },
+    decode: (sources, repairs, symbolBytes, parameter) => codec.decode(sources, repairs, symbolBytes, parameter),
+  };
+}
