@@ -1,8 +1,10 @@
 /**
  * The worker thread of a database's forward error correction (see fec-protocol.ts): owns a
  * `FecWriter` on the sidecar and protects the groups the main thread sends, in order, batching
- * whatever arrives while a batch is being written into the next one (one append, two syncs).
+ * whatever arrives into one append made durable with two syncs, at most one batch per
+ * {@link BATCH_INTERVAL_MS} (so that the sidecar's syncs do not crowd the WAL's on the same disk).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeVfs } from '@litewal/vfs';
 import { FecWriter, codecByName, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
@@ -12,6 +14,10 @@ if (parentPort === null) throw new Error('fec-worker.js runs as a worker thread 
 const port = parentPort;
 const data = workerData as FecWorkerData;
 const send = (message: FromFecWorker): void => port.postMessage(message);
+
+/** Minimum time from one batch's start to the next one's, unless closing: bounds the sidecar's syncs to 2 per interval. */
+const BATCH_INTERVAL_MS = 20;
+let lastBatch = 0;
 
 let encodeNs = 0n;
 const timed = timedCodec(codecByName(data.codec));
@@ -41,6 +47,9 @@ async function drain(): Promise<void> {
   writing = true;
   try {
     while (queue.length > 0 && !failed && writer !== null) {
+      const wait = lastBatch + BATCH_INTERVAL_MS - performance.now();
+      if (wait > 0 && !closing) await sleep(wait); // the groups arriving meanwhile join this batch
+      lastBatch = performance.now();
       const batch = queue.splice(0);
       const started = process.hrtime.bigint();
       encodeNs = 0n;
