@@ -13,7 +13,19 @@ import { DEFAULT_REPAIR_SYMBOLS, MAX_REPAIR_SYMBOLS, type CodecName } from '@lit
  * worker fails (the sidecar cannot be opened or written) the failure is recorded (event
  * `database.fec-failed`, counter `litewal_fec_failures`), protection stops and the database keeps
  * committing. `close()` waits until every queued group is protected. The worker writes through its
- * own `NodeVfs`, so `fec` needs the default vfs; one process should protect a database at a time.
+ * own `NodeVfs`, so `fec` needs the default vfs; one process should protect a database at a time
+ * (two would append to the same sidecar). With `synchronous` `normal` or `off` a group is protected
+ * once written, not synced, so after a power cut the sidecar may describe frames the WAL lost.
+ * Metrics: `litewal_fec_groups_protected`, `litewal_fec_records_written`, `litewal_fec_bytes_written`,
+ * `litewal_fec_groups_unprotected`, `litewal_fec_lag_groups`, `litewal_fec_encode_us`,
+ * `litewal_fec_protect_us`.
+ *
+ * Opening a database repairs its WAL from an existing sidecar first, whether `fec` is on or not:
+ * event `database.fec-repair` (the frames rewritten) and counter `litewal_fec_repaired_frames`; when
+ * a group is beyond repair nothing is changed, the database opens as SQLite would (the WAL's valid
+ * prefix), and event `database.fec-lost` names the lost groups (counter `litewal_fec_lost_groups`);
+ * a sidecar that cannot be read gives event `database.fec-error` (counter
+ * `litewal_fec_open_errors`) and the open goes on.
  *
  * Reed–Solomon is recommended: it always recovers R lost pages of a group. RaptorQ (RFC 6330)
  * encodes more slowly and fails about 0.3–0.9 % of decodes with exactly R lost pages (R + 1

@@ -91,6 +91,15 @@ export class FecProtector {
    * (but count it) after a failure, after `close()` or while {@link MAX_QUEUED_FEC_BYTES} are queued.
    */
   enqueue(group: FlushedGroup): void {
+    // Never throws: it runs in the sink's afterFlush, where an error would roll back a published group.
+    try {
+      this.#enqueue(group);
+    } catch (error) {
+      this.#fail('enqueue', error instanceof Error ? error.message : String(error), '');
+    }
+  }
+
+  #enqueue(group: FlushedGroup): void {
     const header = group.wal.header;
     if (this.#failed || this.#closing !== null || header === null) {
       this.#metrics.skipped.inc();

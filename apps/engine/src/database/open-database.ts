@@ -32,7 +32,7 @@ import { Writer } from './writer.js';
  *    is opened and its valid prefix recovered exactly as SQLite does (a torn or uncommitted tail
  *    is ignored and later overwritten). Before that, when a `<path>-wal-fec` sidecar exists, the
  *    WAL's damaged frames are rebuilt from it (nothing is changed when a group is beyond repair;
- *    see `DatabaseOptions.fec` for the events).
+ *    see `DatabaseFecOptions` for the events).
  * 4. The wal-index connections (the writer's, the checkpointer's; readers' later, one per
  *    snapshot held), each joining the dead-man switch as SQLite does: when no other connection
  *    uses the `-shm`, the first rebuilds it from the WAL just recovered, under SQLite's RECOVER
