@@ -3,10 +3,17 @@ import type { FlushedGroup } from '@litewal/group-commit';
 import type { Counter, Gauge, Histogram, Telemetry } from '@litewal/telemetry';
 import { sidecarPath } from '@litewal/wal-fec';
 import type { ResolvedFecOptions } from './fec-options.js';
-import type { FecWorkerData, FromFecWorker, ProtectMessage, ToFecWorker } from './fec-protocol.js';
+import type { FecWorkerData, FromFecWorker, ProtectGroup, ToFecWorker } from './fec-protocol.js';
 
 /** Page images queued for the worker beyond which further groups are left unprotected. */
 export const MAX_QUEUED_FEC_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Groups are handed to the worker at most once per this many milliseconds (all those committed
+ * meanwhile in one message), so that waking the worker and its two sidecar syncs per batch do not
+ * crowd the commits on a machine with few cores and one disk.
+ */
+export const FEC_HANDOFF_INTERVAL_MS = 20;
 
 /**
  * The compiled worker. Under vitest this module runs from `src/` (transformed on the fly) and a
@@ -44,8 +51,9 @@ class FecMetrics {
 
 /**
  * Protects a database's durable commit groups in a worker thread (see `DatabaseFecOptions`).
- * {@link FecProtector.enqueue} copies the group's frames into one buffer and posts it (the buffer
- * transferred, never waited on); the worker keeps the order.
+ * {@link FecProtector.enqueue} copies the group's frames into one buffer and returns; every
+ * {@link FEC_HANDOFF_INTERVAL_MS} the groups copied meanwhile go to the worker in one message (the
+ * buffers transferred, never waited on); the worker keeps the order.
  */
 export class FecProtector {
   readonly #worker: Worker;
@@ -59,6 +67,9 @@ export class FecProtector {
   #failed = false;
   #overflowing = false;
   #closed = false;
+  /** Groups copied and not yet posted, and the timer that will post them. */
+  #pending: ProtectGroup[] = [];
+  #handoff: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
 
   constructor(dbPath: string, options: ResolvedFecOptions, telemetry: Telemetry) {
@@ -128,8 +139,7 @@ export class FecProtector {
         i++;
       });
     }
-    const message: ProtectMessage = {
-      type: 'protect',
+    const message: ProtectGroup = {
       seq: ++this.#seq,
       salt1: header.salt1,
       salt2: header.salt2,
@@ -143,13 +153,25 @@ export class FecProtector {
     this.#queuedBytes += bytes;
     this.#metrics.lag.set(this.#inFlight.size);
     this.#worker.ref();
-    this.#post(message, [pages.buffer, pageNumbers.buffer, commitSizes.buffer]);
+    this.#pending.push(message);
+    this.#handoff ??= setTimeout(() => this.#postPending(), FEC_HANDOFF_INTERVAL_MS);
+  }
+
+  /** Posts the groups copied since the last hand-off, in one message. */
+  #postPending(): void {
+    if (this.#handoff !== null) clearTimeout(this.#handoff);
+    this.#handoff = null;
+    const groups = this.#pending;
+    this.#pending = [];
+    if (groups.length === 0 || this.#failed) return;
+    this.#post({ type: 'protect', groups }, groups.flatMap((g) => [g.pages, g.pageNumbers.buffer as ArrayBuffer, g.commitSizes.buffer as ArrayBuffer]));
   }
 
   /** Waits until the worker has protected every group handed over, closed the sidecar and exited. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#worker.ref();
+      this.#postPending();
       if (!this.#failed) this.#post({ type: 'close' }, []);
       await this.#exited;
     })();
@@ -194,6 +216,7 @@ export class FecProtector {
     this.#metrics.failures.inc();
     this.#metrics.skipped.inc(unprotected);
     this.#inFlight.clear();
+    this.#pending = [];
     this.#queuedBytes = 0;
     this.#metrics.lag.set(0);
     this.#telemetry.event('database.fec-failed', { stage, message, code, unprotectedGroups: unprotected, lastSeq: this.#seq });

@@ -4,7 +4,8 @@ import type { CodecName } from '@litewal/wal-fec';
  * The messages between a database's {@link FecProtector} (main thread) and its worker
  * (`fec-worker.ts`): one worker per database, one FIFO port, so groups are protected in commit order.
  *
- * main -> worker: `protect` for each durable commit group (its buffers transferred), then `close`.
+ * main -> worker: `protect` with the durable commit groups of the last few milliseconds (their
+ * buffers transferred), then `close`.
  * worker -> main: `protected` after each batch of groups is appended and synced (a batch is every
  * group that arrived while the previous one was being written), `failed` once (then the worker
  * protects nothing more, closes its sidecar and exits), `closed` after `close`, before it exits.
@@ -19,8 +20,7 @@ export interface FecWorkerData {
 }
 
 /** One commit group: frames `firstFrame ..` of one WAL generation, pages packed back to back. */
-export interface ProtectMessage {
-  readonly type: 'protect';
+export interface ProtectGroup {
   /** 1, 2, ... per database, in commit order. */
   readonly seq: number;
   readonly salt1: number;
@@ -33,6 +33,12 @@ export interface ProtectMessage {
   readonly commitSizes: Uint32Array;
   /** `pageNumbers.length * pageSize` bytes: the page images in frame order. */
   readonly pages: ArrayBuffer;
+}
+
+/** The groups committed since the previous message, in commit order (their buffers transferred). */
+export interface ProtectMessage {
+  readonly type: 'protect';
+  readonly groups: readonly ProtectGroup[];
 }
 
 /** Asks the worker to finish the queued groups, close the sidecar and exit. */

@@ -1,34 +1,28 @@
 /**
  * The worker thread of a database's forward error correction (see fec-protocol.ts): owns a
  * `FecWriter` on the sidecar and protects the groups the main thread sends, in order, batching
- * whatever arrives into one append made durable with two syncs, at most one batch per
- * {@link BATCH_INTERVAL_MS} (so that the sidecar's syncs do not crowd the WAL's on the same disk).
+ * whatever has arrived into one append made durable with two syncs.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeVfs } from '@litewal/vfs';
 import { FecWriter, codecByName, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
-import type { FecWorkerData, FromFecWorker, ProtectMessage, ToFecWorker } from './fec-protocol.js';
+import type { FecWorkerData, FromFecWorker, ProtectGroup, ToFecWorker } from './fec-protocol.js';
 
 if (parentPort === null) throw new Error('fec-worker.js runs as a worker thread of a litewal database');
 const port = parentPort;
 const data = workerData as FecWorkerData;
 const send = (message: FromFecWorker): void => port.postMessage(message);
 
-/** Minimum time from one batch's start to the next one's, unless closing: bounds the sidecar's syncs to 2 per interval. */
-const BATCH_INTERVAL_MS = 20;
-let lastBatch = 0;
-
 let encodeNs = 0n;
 const timed = timedCodec(codecByName(data.codec));
-const queue: ProtectMessage[] = [];
+const queue: ProtectGroup[] = [];
 let closing = false;
 let writing = false;
 let writer: FecWriter | null = null;
 let failed = false;
 
 port.on('message', (message: ToFecWorker) => {
-  if (message.type === 'protect') queue.push(message);
+  if (message.type === 'protect') queue.push(...message.groups);
   else closing = true;
   void drain();
 });
@@ -47,9 +41,6 @@ async function drain(): Promise<void> {
   writing = true;
   try {
     while (queue.length > 0 && !failed && writer !== null) {
-      const wait = lastBatch + BATCH_INTERVAL_MS - performance.now();
-      if (wait > 0 && !closing) await sleep(wait); // the groups arriving meanwhile join this batch
-      lastBatch = performance.now();
       const batch = queue.splice(0);
       const started = process.hrtime.bigint();
       encodeNs = 0n;
@@ -57,7 +48,7 @@ async function drain(): Promise<void> {
         const result = await writer.protect(batch.map(toGroup));
         send({
           type: 'protected',
-          upTo: (batch.at(-1) as ProtectMessage).seq,
+          upTo: (batch.at(-1) as ProtectGroup).seq,
           groups: batch.length,
           records: result.groups,
           bytes: result.bytes,
@@ -87,7 +78,7 @@ function fail(stage: 'open' | 'protect', error: unknown): void {
   send({ type: 'failed', stage, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : '' });
 }
 
-function toGroup(m: ProtectMessage): CommittedGroup {
+function toGroup(m: ProtectGroup): CommittedGroup {
   const pages = new Uint8Array(m.pages);
   return {
     salt1: m.salt1,
