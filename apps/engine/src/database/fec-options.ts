@@ -34,7 +34,10 @@ import { DEFAULT_REPAIR_SYMBOLS, MAX_REPAIR_SYMBOLS, type CodecName } from '@lit
  */
 export interface DatabaseFecOptions {
   /**
-   * R, repair symbols per commit group (1..255): that many damaged frames of one group come back.
+   * R, repair symbols per protection group (1..255): that many damaged frames of one group come
+   * back. A protection group is one commit group, or several consecutive small ones committed
+   * within a few milliseconds, until it holds at least 16 frames (so one-page commits do not cost
+   * R pages each); larger groups than the codec allows are split.
    * @defaultValue 2
    */
   readonly repairSymbols?: number;

@@ -1,17 +1,21 @@
 /**
  * The worker thread of a database's forward error correction (see fec-protocol.ts): owns a
  * `FecWriter` on the sidecar and protects the groups the main thread sends, in order, batching
- * whatever has arrived into one append made durable with two syncs.
+ * whatever has arrived into one append made durable with two syncs (small consecutive commit groups
+ * sharing a protection group, see {@link toGroups}).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeVfs } from '@litewal/vfs';
-import { FecWriter, codecByName, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
+import { FecWriter, codecByName, type CommittedFrame, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
 import type { FecWorkerData, FromFecWorker, ProtectGroup, ToFecWorker } from './fec-protocol.js';
 
 if (parentPort === null) throw new Error('fec-worker.js runs as a worker thread of a litewal database');
 const port = parentPort;
 const data = workerData as FecWorkerData;
 const send = (message: FromFecWorker): void => port.postMessage(message);
+
+/** Consecutive commit groups share a protection group (one record, R repair symbols) until it has this many frames. */
+const MIN_PROTECTION_FRAMES = 16;
 
 let encodeNs = 0n;
 const timed = timedCodec(codecByName(data.codec));
@@ -45,7 +49,7 @@ async function drain(): Promise<void> {
       const started = process.hrtime.bigint();
       encodeNs = 0n;
       try {
-        const result = await writer.protect(batch.map(toGroup));
+        const result = await writer.protect(toGroups(batch));
         send({
           type: 'protected',
           upTo: (batch.at(-1) as ProtectGroup).seq,
@@ -78,19 +82,32 @@ function fail(stage: 'open' | 'protect', error: unknown): void {
   send({ type: 'failed', stage, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : '' });
 }
 
-function toGroup(m: ProtectGroup): CommittedGroup {
-  const pages = new Uint8Array(m.pages);
-  return {
-    salt1: m.salt1,
-    salt2: m.salt2,
-    pageSize: m.pageSize,
-    frames: Array.from(m.pageNumbers, (pageNumber, i) => ({
+/**
+ * The batch as `FecWriter` groups: each commit group, except that consecutive ones of the same WAL
+ * generation share a protection group while it holds fewer than {@link MIN_PROTECTION_FRAMES}
+ * frames (so R repair pages are not spent on every one-page commit).
+ */
+function toGroups(batch: readonly ProtectGroup[]): CommittedGroup[] {
+  const groups: { salt1: number; salt2: number; pageSize: number; frames: CommittedFrame[] }[] = [];
+  for (const m of batch) {
+    const pages = new Uint8Array(m.pages);
+    const frames = Array.from(m.pageNumbers, (pageNumber, i) => ({
       frame: m.firstFrame + i,
       pageNumber,
       commitSize: m.commitSizes[i] as number,
       page: pages.subarray(i * m.pageSize, (i + 1) * m.pageSize),
-    })),
-  };
+    }));
+    const last = groups.at(-1);
+    const follows =
+      last !== undefined &&
+      last.salt1 === m.salt1 &&
+      last.salt2 === m.salt2 &&
+      last.pageSize === m.pageSize &&
+      (last.frames.at(-1) as CommittedFrame).frame + 1 === m.firstFrame;
+    if (follows && last.frames.length < MIN_PROTECTION_FRAMES) last.frames.push(...frames);
+    else groups.push({ salt1: m.salt1, salt2: m.salt2, pageSize: m.pageSize, frames });
+  }
+  return groups;
 }
 
 /** The codec, with the time spent in `encode` added to {@link encodeNs}. */
