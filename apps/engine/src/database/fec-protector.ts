@@ -3,7 +3,8 @@ import type { FlushedGroup } from '@litewal/group-commit';
 import type { Counter, Gauge, Histogram, Telemetry } from '@litewal/telemetry';
 import { sidecarPath } from '@litewal/wal-fec';
 import type { ResolvedFecOptions } from './fec-options.js';
-import type { FecWorkerData, FromFecWorker, ProtectGroup, ToFecWorker } from './fec-protocol.js';
+import { FecBatch } from './fec-batch.js';
+import type { FecWorkerData, FromFecWorker, ToFecWorker } from './fec-protocol.js';
 
 /** Page images queued for the worker beyond which further groups are left unprotected. */
 export const MAX_QUEUED_FEC_BYTES = 64 * 1024 * 1024;
@@ -51,8 +52,8 @@ class FecMetrics {
 
 /**
  * Protects a database's durable commit groups in a worker thread (see `DatabaseFecOptions`).
- * {@link FecProtector.enqueue} copies the group's frames into one buffer and returns; every
- * {@link FEC_HANDOFF_INTERVAL_MS} the groups copied meanwhile go to the worker in one message (the
+ * {@link FecProtector.enqueue} copies the group's frames into the pending {@link FecBatch} and
+ * returns; every {@link FEC_HANDOFF_INTERVAL_MS} the batch goes to the worker in one message (its
  * buffers transferred, never waited on); the worker keeps the order.
  */
 export class FecProtector {
@@ -68,7 +69,7 @@ export class FecProtector {
   #overflowing = false;
   #closed = false;
   /** Groups copied and not yet posted, and the timer that will post them. */
-  #pending: ProtectGroup[] = [];
+  readonly #pending = new FecBatch();
   #handoff: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
 
@@ -89,11 +90,6 @@ export class FecProtector {
       });
     });
     telemetry.event('database.fec-start', { sidecar: data.sidecar, codec: options.codec, repairSymbols: options.repairSymbols });
-  }
-
-  /** Commit groups handed over and not yet protected. */
-  get lag(): number {
-    return this.#inFlight.size;
   }
 
   /**
@@ -127,33 +123,12 @@ export class FecProtector {
       return;
     }
     this.#overflowing = false;
-    const pages = new Uint8Array(bytes);
-    const pageNumbers = new Uint32Array(frames);
-    const commitSizes = new Uint32Array(frames);
-    let i = 0;
-    for (const t of group.transactions) {
-      t.pages.forEach((p, j) => {
-        pages.set(p.data, i * pageSize);
-        pageNumbers[i] = p.pageNumber;
-        if (j === t.pages.length - 1) commitSizes[i] = t.commitSize;
-        i++;
-      });
-    }
-    const message: ProtectGroup = {
-      seq: ++this.#seq,
-      salt1: header.salt1,
-      salt2: header.salt2,
-      pageSize,
-      firstFrame: group.append.firstFrame,
-      pageNumbers,
-      commitSizes,
-      pages: pages.buffer,
-    };
-    this.#inFlight.set(message.seq, bytes);
+    const seq = ++this.#seq;
+    this.#pending.add(seq, group, header.salt1, header.salt2, pageSize, frames);
+    this.#inFlight.set(seq, bytes);
     this.#queuedBytes += bytes;
     this.#metrics.lag.set(this.#inFlight.size);
     this.#worker.ref();
-    this.#pending.push(message);
     this.#handoff ??= setTimeout(() => this.#postPending(), FEC_HANDOFF_INTERVAL_MS);
   }
 
@@ -161,10 +136,9 @@ export class FecProtector {
   #postPending(): void {
     if (this.#handoff !== null) clearTimeout(this.#handoff);
     this.#handoff = null;
-    const groups = this.#pending;
-    this.#pending = [];
-    if (groups.length === 0 || this.#failed) return;
-    this.#post({ type: 'protect', groups }, groups.flatMap((g) => [g.pages, g.pageNumbers.buffer as ArrayBuffer, g.commitSizes.buffer as ArrayBuffer]));
+    if (this.#pending.groups === 0 || this.#failed) return;
+    const { message, transfer } = this.#pending.take();
+    this.#post(message, transfer);
   }
 
   /** Waits until the worker has protected every group handed over, closed the sidecar and exited. */
@@ -199,6 +173,7 @@ export class FecProtector {
       m.bytes.inc(message.bytes);
       m.encodeUs.record(message.encodeUs);
       m.protectUs.record(message.protectUs);
+      for (const buffer of message.buffers) this.#pending.recycle(buffer);
       m.lag.set(this.#inFlight.size);
       if (this.#inFlight.size === 0 && this.#closing === null) this.#worker.unref();
     } else if (message.type === 'failed') {
@@ -216,7 +191,7 @@ export class FecProtector {
     this.#metrics.failures.inc();
     this.#metrics.skipped.inc(unprotected);
     this.#inFlight.clear();
-    this.#pending = [];
+    this.#pending.clear();
     this.#queuedBytes = 0;
     this.#metrics.lag.set(0);
     this.#telemetry.event('database.fec-failed', { stage, message, code, unprotectedGroups: unprotected, lastSeq: this.#seq });

@@ -4,10 +4,10 @@ import type { CodecName } from '@litewal/wal-fec';
  * The messages between a database's {@link FecProtector} (main thread) and its worker
  * (`fec-worker.ts`): one worker per database, one FIFO port, so groups are protected in commit order.
  *
- * main -> worker: `protect` with the durable commit groups of the last few milliseconds (their
- * buffers transferred), then `close`.
+ * main -> worker: `protect` with the durable commit groups of the last few milliseconds, packed
+ * (their buffers transferred), then `close`.
  * worker -> main: `protected` after each batch of groups is appended and synced (a batch is every
- * group that arrived while the previous one was being written), `failed` once (then the worker
+ * group that arrived while the previous one was being written; the batch's page buffers go back), `failed` once (then the worker
  * protects nothing more, closes its sidecar and exits), `closed` after `close`, before it exits.
  */
 
@@ -19,26 +19,22 @@ export interface FecWorkerData {
   readonly codec: CodecName;
 }
 
-/** One commit group: frames `firstFrame ..` of one WAL generation, pages packed back to back. */
-export interface ProtectGroup {
-  /** 1, 2, ... per database, in commit order. */
-  readonly seq: number;
-  readonly salt1: number;
-  readonly salt2: number;
-  readonly pageSize: number;
-  readonly firstFrame: number;
-  /** Page number of each frame. */
-  readonly pageNumbers: Uint32Array;
-  /** Commit size of each frame (database pages on each transaction's last frame, else 0). */
-  readonly commitSizes: Uint32Array;
-  /** `pageNumbers.length * pageSize` bytes: the page images in frame order. */
-  readonly pages: ArrayBuffer;
-}
+/** Words per group in {@link ProtectMessage.groups}: seq, salt-1, salt-2, page size, first frame, frames. */
+export const GROUP_WORDS = 6;
 
-/** The groups committed since the previous message, in commit order (their buffers transferred). */
+/**
+ * The commit groups of the last hand-off interval, packed: four buffers, transferred, whatever the
+ * number of groups. Group i is `groups[6i .. 6i + 5]` = `[seq, salt1, salt2, pageSize, firstFrame,
+ * frames]` (seq: 1, 2, ... per database, in commit order); its frames follow the previous group's
+ * in `pageNumbers`, `commitSizes` (database pages on each transaction's last frame, else 0) and
+ * `pages` (page images back to back).
+ */
 export interface ProtectMessage {
   readonly type: 'protect';
-  readonly groups: readonly ProtectGroup[];
+  readonly groups: Uint32Array;
+  readonly pageNumbers: Uint32Array;
+  readonly commitSizes: Uint32Array;
+  readonly pages: Uint8Array;
 }
 
 /** Asks the worker to finish the queued groups, close the sidecar and exit. */
@@ -61,6 +57,8 @@ export interface ProtectedMessage {
   /** Microseconds: erasure encoding of the batch; the whole batch (hashing, encoding, append, two syncs). */
   readonly encodeUs: number;
   readonly protectUs: number;
+  /** The `pages` buffers of the messages now protected, transferred back for reuse. */
+  readonly buffers: readonly ArrayBuffer[];
 }
 
 /** The worker could not open or append to the sidecar; it protects nothing more. */

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeVfs } from '@litewal/vfs';
 import { FecWriter, codecByName, type CommittedFrame, type CommittedGroup, type ErasureCodec } from '@litewal/wal-fec';
-import type { FecWorkerData, FromFecWorker, ProtectGroup, ToFecWorker } from './fec-protocol.js';
+import { GROUP_WORDS, type FecWorkerData, type FromFecWorker, type ProtectMessage, type ToFecWorker } from './fec-protocol.js';
 
 if (parentPort === null) throw new Error('fec-worker.js runs as a worker thread of a litewal database');
 const port = parentPort;
@@ -19,14 +19,28 @@ const MIN_PROTECTION_FRAMES = 16;
 
 let encodeNs = 0n;
 const timed = timedCodec(codecByName(data.codec));
+/** A commit group of a {@link ProtectMessage}, its arrays views into the message's buffers. */
+interface ProtectGroup {
+  readonly seq: number;
+  readonly salt1: number;
+  readonly salt2: number;
+  readonly pageSize: number;
+  readonly firstFrame: number;
+  readonly pageNumbers: Uint32Array;
+  readonly commitSizes: Uint32Array;
+  readonly pages: Uint8Array;
+}
+
 const queue: ProtectGroup[] = [];
+/** The `pages` buffers of the messages whose groups are queued. */
+const buffers: ArrayBuffer[] = [];
 let closing = false;
 let writing = false;
 let writer: FecWriter | null = null;
 let failed = false;
 
 port.on('message', (message: ToFecWorker) => {
-  if (message.type === 'protect') queue.push(...message.groups);
+  if (message.type === 'protect') unpack(message);
   else closing = true;
   void drain();
 });
@@ -46,11 +60,12 @@ async function drain(): Promise<void> {
   try {
     while (queue.length > 0 && !failed && writer !== null) {
       const batch = queue.splice(0);
+      const done = buffers.splice(0); // every message's groups are in this batch
       const started = process.hrtime.bigint();
       encodeNs = 0n;
       try {
         const result = await writer.protect(toGroups(batch));
-        send({
+        const message: FromFecWorker = {
           type: 'protected',
           upTo: (batch.at(-1) as ProtectGroup).seq,
           groups: batch.length,
@@ -58,7 +73,9 @@ async function drain(): Promise<void> {
           bytes: result.bytes,
           encodeUs: Number(encodeNs / 1000n),
           protectUs: Number((process.hrtime.bigint() - started) / 1000n),
-        });
+          buffers: done,
+        };
+        port.postMessage(message, done);
       } catch (error) {
         fail('protect', error);
       }
@@ -67,7 +84,7 @@ async function drain(): Promise<void> {
       queue.length = 0;
       const open = writer;
       writer = null;
-      await open?.close().catch(() => undefined); // after a failure: best effort
+      await open?.close().catch(() => undefined); // every batch is synced already; after a failure, best effort
       if (closing) send({ type: 'closed' });
       port.close();
     }
@@ -82,6 +99,28 @@ function fail(stage: 'open' | 'protect', error: unknown): void {
   send({ type: 'failed', stage, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : '' });
 }
 
+/** Queues the groups of a message. */
+function unpack(m: ProtectMessage): void {
+  buffers.push(m.pages.buffer as ArrayBuffer);
+  let frame = 0;
+  let byte = 0;
+  for (let at = 0; at < m.groups.length; at += GROUP_WORDS) {
+    const [seq, salt1, salt2, pageSize, firstFrame, frames] = m.groups.subarray(at, at + GROUP_WORDS) as unknown as [number, number, number, number, number, number];
+    queue.push({
+      seq,
+      salt1,
+      salt2,
+      pageSize,
+      firstFrame,
+      pageNumbers: m.pageNumbers.subarray(frame, frame + frames),
+      commitSizes: m.commitSizes.subarray(frame, frame + frames),
+      pages: m.pages.subarray(byte, byte + frames * pageSize),
+    });
+    frame += frames;
+    byte += frames * pageSize;
+  }
+}
+
 /**
  * The batch as `FecWriter` groups: each commit group, except that consecutive ones of the same WAL
  * generation share a protection group while it holds fewer than {@link MIN_PROTECTION_FRAMES}
@@ -90,7 +129,7 @@ function fail(stage: 'open' | 'protect', error: unknown): void {
 function toGroups(batch: readonly ProtectGroup[]): CommittedGroup[] {
   const groups: { salt1: number; salt2: number; pageSize: number; frames: CommittedFrame[] }[] = [];
   for (const m of batch) {
-    const pages = new Uint8Array(m.pages);
+    const pages = m.pages;
     const frames = Array.from(m.pageNumbers, (pageNumber, i) => ({
       frame: m.firstFrame + i,
       pageNumber,
