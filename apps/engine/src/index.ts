@@ -40,6 +40,7 @@
 export type { CheckpointMode, CheckpointResult } from '@litewal/checkpoint';
 export type { Database } from './database/database.js';
 export { openDatabase } from './database/open-database.js';
+export type { DatabaseFecOptions } from './database/fec-options.js';
 export type { DatabaseGroupCommitOptions, DatabaseOptions, DatabaseSynchronous } from './database/options.js';
 export type { Snapshot } from './database/snapshot.js';
 export type { WriteTransaction } from './database/write-transaction.js';

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { CodecName } from '@litewal/wal-fec';
 import { openDatabase } from '../database/open-database.js';
 import { writeTextCell } from './text-cell.js';
 
@@ -20,6 +21,13 @@ export interface CommitBenchResult {
   readonly p99Ms: number;
   /** litewal: `litewal_group_commit_fsyncs`; SQLite: null (its syncs cannot be observed from Node). */
   readonly fsyncs: number | null;
+  /** The codec of a litewal case run with `fec` on (R = 2); null without protection. */
+  readonly fec: CodecName | null;
+  /**
+   * With `fec` on: commit groups handed to the protection worker and not yet protected when the
+   * case's time was up (`litewal_fec_lag_groups`; the close then waited for them); else null.
+   */
+  readonly fecLagGroups: number | null;
 }
 
 /** litewal / SQLite for one sync level and writer count. */
@@ -38,10 +46,18 @@ export interface CommitBenchRatio {
  */
 export type CommitBenchRatios = Readonly<Partial<Record<BenchSync, Readonly<Record<string, CommitBenchRatio>>>>>;
 
+/**
+ * Ratios of litewal with `fec` on to litewal with it off, keyed like {@link CommitBenchRatios}:
+ * `fecRatios.full["8"].commitsPerSecond` is protected commits/s over unprotected ones with 8
+ * writers at FULL (below 1: protection costs throughput). Empty without `--fec`.
+ */
+export type CommitBenchFecRatios = CommitBenchRatios;
+
 /** What `litewal bench commit --json` prints. */
 export interface CommitBenchReport {
   readonly results: readonly CommitBenchResult[];
   readonly ratios: CommitBenchRatios;
+  readonly fecRatios: CommitBenchFecRatios;
 }
 
 /** Settings of {@link runCommitBench}. */
@@ -51,6 +67,8 @@ export interface CommitBenchOptions {
   readonly writers: readonly number[];
   readonly syncs: readonly BenchSync[];
   readonly durationMs: number;
+  /** Also run each litewal case with `fec` on, with this codec, right after the same case without. */
+  readonly fec?: CodecName;
   /** Called as each case starts, with a short description. */
   readonly onCase?: (description: string) => void;
 }
@@ -75,11 +93,14 @@ const text = (n: number): string => String(n).padStart(WIDTH, '0');
  * count (that many async loops, each `db.write()` rewriting the same row's fixed-width text in
  * place). Each case runs on a fresh database made by better-sqlite3 and lasts `durationMs`. After
  * each litewal case, SQLite checks the database litewal wrote (integrity_check, the row's value).
+ * With `fec`, each litewal case runs a second time with protection on (R = 2), right after the
+ * unprotected one, and `fecRatios` compares the two.
  * @throws {@link BenchSanityError} when that check fails.
  */
 export async function runCommitBench(options: CommitBenchOptions): Promise<CommitBenchReport> {
   const results: CommitBenchResult[] = [];
   const ratios: Partial<Record<BenchSync, Record<string, CommitBenchRatio>>> = {};
+  const fecRatios: Partial<Record<BenchSync, Record<string, CommitBenchRatio>>> = {};
   let caseNumber = 0;
   for (const sync of options.syncs) {
     options.onCase?.(`sqlite, synchronous=${sync}`);
@@ -90,14 +111,22 @@ export async function runCommitBench(options: CommitBenchOptions): Promise<Commi
       options.onCase?.(`litewal, ${writers} writers, synchronous=${sync}`);
       const litewal = await benchLitewal(await makeDatabase(options.dir, ++caseNumber), sync, writers, options.durationMs);
       results.push(litewal);
-      bySync[String(writers)] = {
-        commitsPerSecond: litewal.commitsPerSecond / sqlite.commitsPerSecond,
-        p50Latency: litewal.p50Ms / sqlite.p50Ms,
-      };
+      bySync[String(writers)] = ratioOf(litewal, sqlite);
+      if (options.fec !== undefined) {
+        options.onCase?.(`litewal with fec ${options.fec}, ${writers} writers, synchronous=${sync}`);
+        const protectedCase = await benchLitewal(await makeDatabase(options.dir, ++caseNumber), sync, writers, options.durationMs, options.fec);
+        results.push(protectedCase);
+        (fecRatios[sync] ??= {})[String(writers)] = ratioOf(protectedCase, litewal);
+      }
     }
     ratios[sync] = bySync;
   }
-  return { results, ratios };
+  return { results, ratios, fecRatios };
+}
+
+/** `a` over `b`: commits per second and p50 latency. */
+export function ratioOf(a: CommitBenchResult, b: CommitBenchResult): CommitBenchRatio {
+  return { commitsPerSecond: a.commitsPerSecond / b.commitsPerSecond, p50Latency: a.p50Ms / b.p50Ms };
 }
 
 /** A database made for one case, and the root page of its table `t` (a leaf holding every row). */
@@ -147,18 +176,19 @@ function benchSqlite({ path }: MadeDatabase, sync: BenchSync, durationMs: number
       latencies.push(Number(done - now) / 1e6);
       now = done;
     }
-    return summarize('sqlite', 1, sync, latencies, Number(now - started) / 1e6, null);
+    return { ...summarize('sqlite', 1, sync, latencies, Number(now - started) / 1e6, null), fec: null, fecLagGroups: null };
   } finally {
     conn.close();
   }
 }
 
-async function benchLitewal(made: MadeDatabase, sync: BenchSync, writers: number, durationMs: number): Promise<CommitBenchResult> {
+async function benchLitewal(made: MadeDatabase, sync: BenchSync, writers: number, durationMs: number, fec?: CodecName): Promise<CommitBenchResult> {
   const { path, rootPage } = made;
   const latencies: number[] = [];
-  const db = await openDatabase(path, { synchronous: sync });
+  const db = await openDatabase(path, { synchronous: sync, ...(fec === undefined ? {} : { fec: { codec: fec, repairSymbols: 2 } }) });
   let elapsedMs: number;
   let fsyncs: number;
+  let lag: number | null = null;
   try {
     let staged = 0;
     const started = process.hrtime.bigint();
@@ -175,12 +205,14 @@ async function benchLitewal(made: MadeDatabase, sync: BenchSync, writers: number
     };
     await Promise.all(Array.from({ length: writers }, loop));
     elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-    fsyncs = db.metrics().counters['litewal_group_commit_fsyncs'] ?? 0;
+    const metrics = db.metrics();
+    fsyncs = metrics.counters['litewal_group_commit_fsyncs'] ?? 0;
+    if (fec !== undefined) lag = metrics.gauges['litewal_fec_lag_groups'] ?? 0;
   } finally {
     await db.close();
   }
   checkWithSqlite(path, latencies.length);
-  return summarize('litewal', writers, sync, latencies, elapsedMs, fsyncs);
+  return { ...summarize('litewal', writers, sync, latencies, elapsedMs, fsyncs), fec: fec ?? null, fecLagGroups: lag };
 }
 
 /** SQLite must find the database litewal wrote intact, with the row holding the last commit's value. */
@@ -205,7 +237,7 @@ function summarize(
   latencies: number[],
   elapsedMs: number,
   fsyncs: number | null,
-): CommitBenchResult {
+): Omit<CommitBenchResult, 'fec' | 'fecLagGroups'> {
   const sorted = Float64Array.from(latencies).sort();
   return {
     engine,

@@ -2,23 +2,35 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { BenchSanityError, runCommitBench, type BenchSync, type CommitBenchRatios, type CommitBenchReport, type CommitBenchResult } from '../bench/commit-bench.js';
+import type { CodecName } from '@litewal/wal-fec';
+import {
+  BenchSanityError,
+  ratioOf,
+  runCommitBench,
+  type BenchSync,
+  type CommitBenchRatio,
+  type CommitBenchRatios,
+  type CommitBenchReport,
+  type CommitBenchResult,
+} from '../bench/commit-bench.js';
 import { EngineError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { printJson, type CliIo } from './output.js';
 
 /** Usage line of `litewal bench`. */
-export const BENCH_USAGE = 'litewal bench commit [--writers 1,8,64] [--sync full|normal] [--duration-ms N] [--dir D] [--json]';
+export const BENCH_USAGE = 'litewal bench commit [--writers 1,8,64] [--sync full|normal] [--duration-ms N] [--fec rs|raptorq] [--dir D] [--json]';
 
 const SYNCS: readonly BenchSync[] = ['full', 'normal'];
 const DEFAULT_WRITERS = [1, 8, 64];
 const DEFAULT_DURATION_MS = 2000;
+const FEC_CODECS: Readonly<Record<string, CodecName>> = { rs: 'reed-solomon', raptorq: 'raptorq' };
 
 /**
  * `litewal bench commit`: durable single-page commits per second and their p50/p99 latency,
  * litewal (`--writers` concurrent writers) against SQLite through better-sqlite3 (one
  * connection), in the same run, at each `--sync` level (both by default), `--duration-ms` per
- * case. Works in a new temporary directory inside `--dir` (the system's by default: choose the
+ * case. `--fec rs|raptorq` runs each litewal case a second time with `fec` on (R = 2, that codec),
+ * right after the unprotected one, and compares the two. Works in a new temporary directory inside `--dir` (the system's by default: choose the
  * disk to measure), removed afterwards.
  *
  * @remarks `--json` prints `{ results, ratios }`: `results` has one row per case
@@ -28,11 +40,12 @@ const DEFAULT_DURATION_MS = 2000;
  * Exit 1 when SQLite finds a database litewal wrote unsound (integrity_check, or the row's value).
  */
 export async function benchCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['json'], ['writers', 'sync', 'duration-ms', 'dir']);
+  const args = parseArgs(argv, ['json'], ['writers', 'sync', 'duration-ms', 'dir', 'fec']);
   if (args.positionals.length !== 1 || args.positionals[0] !== 'commit') throw new EngineError('ERR_ENGINE_USAGE', `usage: ${BENCH_USAGE}`);
   const writers = parseWriters(args.values.get('writers'));
   const syncs = parseSync(args.values.get('sync'));
   const durationMs = parseDuration(args.values.get('duration-ms'));
+  const fec = parseFec(args.values.get('fec'));
   const json = args.flags.has('json');
   const parent = args.values.get('dir') ?? tmpdir();
   await mkdir(parent, { recursive: true });
@@ -44,6 +57,7 @@ export async function benchCommand(argv: readonly string[], io: CliIo): Promise<
       writers,
       syncs,
       durationMs,
+      ...(fec === undefined ? {} : { fec }),
       onCase: (description) => {
         if (!json) io.stderr.write(`measuring ${description} for ${durationMs} ms\n`);
       },
@@ -73,6 +87,13 @@ function parseSync(value: string | undefined): readonly BenchSync[] {
   if (value === undefined) return SYNCS;
   if (!SYNCS.includes(value as BenchSync)) throw new EngineError('ERR_ENGINE_USAGE', `--sync ${value} is not one of ${SYNCS.join(', ')}`);
   return [value as BenchSync];
+}
+
+function parseFec(value: string | undefined): CodecName | undefined {
+  if (value === undefined) return undefined;
+  const codec = FEC_CODECS[value];
+  if (codec === undefined) throw new EngineError('ERR_ENGINE_USAGE', `--fec ${value} is not one of ${Object.keys(FEC_CODECS).join(', ')}`);
+  return codec;
 }
 
 function parseDuration(value: string | undefined): number {
@@ -108,10 +129,14 @@ function printReport(io: CliIo, report: CommitBenchReport, durationMs: number): 
     w.write(`\nsynchronous=${sync.toUpperCase()}\n`);
     const header = ['engine', 'writers', 'commits/s', 'p50 ms', 'p99 ms', 'fsyncs', 'x commits/s', 'x p50'];
     const ratios = report.ratios[sync];
-    writeColumns(io, [header, ...rows.map((r) => resultColumns(r, r.engine === 'litewal' ? ratios?.[String(r.writers)] : undefined))]);
+    const sqlite = rows.find((r) => r.engine === 'sqlite');
+    const toSqlite = (r: CommitBenchResult): CommitBenchRatio | undefined =>
+      r.engine === 'sqlite' || sqlite === undefined ? undefined : r.fec === null ? ratios?.[String(r.writers)] : ratioOf(r, sqlite);
+    writeColumns(io, [header, ...rows.map((r) => resultColumns(r, toSqlite(r)))]);
   }
   w.write('\nx commits/s, x p50: litewal / SQLite at the same sync level (SQLite has one connection: every writer count is compared with it).\n');
   w.write('SQLite fsyncs cannot be observed from Node (null in --json): by its documented rule, SQLite at FULL syncs the WAL once per commit, at NORMAL only at checkpoints.\n');
+  printFecRatios(io, report);
   w.write('\nissue targets, in this run:\n');
   for (const target of TARGETS) {
     const ratio = target.ratio(report.ratios);
@@ -120,9 +145,24 @@ function printReport(io: CliIo, report: CommitBenchReport, durationMs: number): 
   }
 }
 
-function resultColumns(r: CommitBenchResult, ratio: { commitsPerSecond: number; p50Latency: number } | undefined): string[] {
+/** With `--fec`: protected / unprotected litewal, per sync level and writer count, from the same run. */
+function printFecRatios(io: CliIo, report: CommitBenchReport): void {
+  const codec = report.results.find((r) => r.fec !== null)?.fec;
+  if (codec === undefined || codec === null) return;
+  io.stdout.write(`\nfec (${codec}, R = 2, worker thread) on / off, litewal against itself in this run:\n`);
+  const rows = [['sync', 'writers', 'x commits/s', 'x p50', 'lag at end']];
+  for (const sync of SYNCS) {
+    for (const [writers, ratio] of Object.entries(report.fecRatios[sync] ?? {})) {
+      const lag = report.results.find((r) => r.sync === sync && r.fec !== null && String(r.writers) === writers)?.fecLagGroups;
+      rows.push([sync, writers, `${ratio.commitsPerSecond.toFixed(2)}x`, `${ratio.p50Latency.toFixed(2)}x`, `${lag ?? '-'} groups`]);
+    }
+  }
+  writeColumns(io, rows);
+}
+
+function resultColumns(r: CommitBenchResult, ratio: CommitBenchRatio | undefined): string[] {
   return [
-    r.engine,
+    r.fec === null ? r.engine : `${r.engine}+fec`,
     String(r.writers),
     Math.round(r.commitsPerSecond).toLocaleString('en-US'),
     r.p50Ms.toFixed(3),

@@ -8,6 +8,7 @@ import { EngineError } from '../errors.js';
 import { inspectWal } from '../inspect/inspect-wal.js';
 import { parseArgs } from './args.js';
 import { COUNTER_ROWS, COUNTER_START, runConcurrentDemo } from './demo-concurrent.js';
+import { runFecDemo } from './demo-fec.js';
 import { printTable, type CliIo } from './output.js';
 
 /** Usage line of `litewal demo`. */
@@ -22,7 +23,9 @@ const VERSION_VALID_FOR_OFFSET = 92;
  * `litewal demo`: SQLite makes a database with an un-checkpointed WAL; litewal inspects the WAL,
  * appends a commit of its own (page 1 with a new user_version) and SQLite reads that commit back.
  * Then litewal opens the database and commits 200 concurrent transactions through group commit,
- * checkpoints, and SQLite reads them (see {@link runConcurrentDemo}).
+ * checkpoints, and SQLite reads them (see {@link runConcurrentDemo}). Last, litewal commits with
+ * `fec` on, a byte is flipped in two frames of one commit group of the WAL, and reopening repairs
+ * it byte for byte (see {@link runFecDemo}).
  * Works in `--dir` (a new temporary directory by default, removed afterwards unless `--keep`).
  */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -52,8 +55,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     const ok = seen.userVersion === userVersion && seen.integrity === 'ok' && seen.rows === rows;
     io.stdout.write(ok ? '\nSQLite accepted the frame litewal wrote.\n' : '\nMISMATCH: SQLite did not see litewal\'s commit.\n');
     const concurrentOk = await runConcurrentDemo(io, db, counterRoot, rows);
+    const fecOk = await runFecDemo(io, db, counterRoot);
     io.stdout.write(`\ntime: ${(performance.now() - started).toFixed(0)} ms in all\n`);
-    return ok && concurrentOk ? 0 : 1;
+    return ok && concurrentOk && fecOk ? 0 : 1;
   } finally {
     if (given === undefined && !args.flags.has('keep')) await rm(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, type Vfs, type VfsFile } from 
 import { walIndexLockOffset, type WalIndex } from '@litewal/wal-index';
 import { DatabaseError } from '../errors.js';
 import type { CheckpointRunner } from './checkpoint-runner.js';
+import type { FecProtector } from './fec-protector.js';
 import { busyOrSame } from './internal/error-codes.js';
 import type { DatabaseMetrics } from './internal/metrics.js';
 import { pageCountOf } from './internal/page-io.js';
@@ -82,8 +83,9 @@ export interface Database {
    * Closes the database after every transaction in flight has settled; snapshots still held are
    * released. When no other connection has the database open (it can take the SHARED lock and
    * then the dead-man switch exclusively), it checkpoints and deletes `-shm` and `-wal`, as
-   * SQLite's last connection does; otherwise it just releases its locks. Closing again returns
-   * the same promise.
+   * SQLite's last connection does (and the `-wal-fec` sidecar with them); otherwise it just
+   * releases its locks. With `fec` on, it first waits until every commit group is protected.
+   * Closing again returns the same promise.
    * @throws the first error met while closing (every step is attempted), an `AggregateError` when several.
    */
   close(): Promise<void>;
@@ -104,6 +106,8 @@ export interface DatabaseParts {
   readonly checkpointIndex: WalIndex;
   readonly checkpoints: CheckpointRunner;
   readonly readers: ReaderPool;
+  /** The protection worker, when `fec` is on. */
+  readonly fec: FecProtector | null;
 }
 
 /** The {@link Database} implementation. @internal */
@@ -189,6 +193,8 @@ export class LitewalDatabase implements Database {
       }
     };
     await attempt(() => p.writer.close());
+    const fec = p.fec;
+    if (fec !== null) await attempt(() => fec.close()); // every group flushed is queued by now: protect it all
     for (const snapshot of [...this.#snapshots]) await attempt(() => snapshot.release());
     let lastUser = false;
     await attempt(async () => {
@@ -211,7 +217,7 @@ export class LitewalDatabase implements Database {
   /**
    * SQLite's last close, with the database's SHARED range held exclusively and every frame
    * checkpointed: if the dead-man switch can be taken exclusively too (no connection uses the
-   * wal-index), deletes `-shm`, then `-wal`.
+   * wal-index), deletes `-shm`, then `-wal`, then `-wal-fec` if there is one.
    */
   async #deleteWalFiles(): Promise<void> {
     const { vfs, path } = this.#parts;
@@ -220,6 +226,9 @@ export class LitewalDatabase implements Database {
       if (!(await shm.tryLock(walIndexLockOffset('dms'), 1, 'exclusive'))) return;
       await vfs.delete(`${path}-shm`);
       await vfs.delete(`${path}-wal`);
+      // The sidecar protected the WAL just deleted. One that cannot be deleted (a directory, say)
+      // is harmless: the next WAL's first protected group truncates it.
+      if (await vfs.exists(`${path}-wal-fec`)) await vfs.delete(`${path}-wal-fec`).catch(() => undefined);
     } finally {
       await shm.close();
     }

@@ -7,6 +7,8 @@ import { DatabaseError } from '../errors.js';
 import { CheckpointRunner } from './checkpoint-runner.js';
 import { LitewalDatabase, type Database } from './database.js';
 import { joinDatabase, readDatabasePageSize } from './database-file.js';
+import { FecProtector } from './fec-protector.js';
+import { repairFromSidecar } from './fec-recovery.js';
 import { waitWithBusyHandler } from './internal/busy.js';
 import { errorCode } from './internal/error-codes.js';
 import { sharedMemoryVfs } from './internal/shared-memory-vfs.js';
@@ -28,7 +30,9 @@ import { Writer } from './writer.js';
  * 3. Recovery, inside the recovery fence of `@litewal/recovery-fence` (one recoverer at a time for
  *    the database, in this process and, through SQLite's RECOVER lock, across processes): the WAL
  *    is opened and its valid prefix recovered exactly as SQLite does (a torn or uncommitted tail
- *    is ignored and later overwritten).
+ *    is ignored and later overwritten). Before that, when a `<path>-wal-fec` sidecar exists, the
+ *    WAL's damaged frames are rebuilt from it (nothing is changed when a group is beyond repair;
+ *    see `DatabaseFecOptions` for the events).
  * 4. The wal-index connections (the writer's, the checkpointer's; readers' later, one per
  *    snapshot held), each joining the dead-man switch as SQLite does: when no other connection
  *    uses the `-shm`, the first rebuilds it from the WAL just recovered, under SQLite's RECOVER
@@ -56,9 +60,18 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
     // No AppendGate: the writer holds SQLite's WAL_WRITE lock from the first transaction of a
     // pipeline until it drains, around every flush, and catches up when it takes it.
     let writer!: Writer; // assigned below, before any transaction can reach the sink
-    const sink = await recoverWal(vfs, path, busyTimeoutMs, () =>
-      WalFileSink.open(vfs, walPath, { pageSize, synchronous, afterFlush: (group) => writer.publish(group) }),
-    );
+    let fec: FecProtector | null = null;
+    const sink = await recoverWal(vfs, path, busyTimeoutMs, async () => {
+      await repairFromSidecar(vfs, path, telemetry);
+      return WalFileSink.open(vfs, walPath, {
+        pageSize,
+        synchronous,
+        afterFlush: async (group) => {
+          await writer.publish(group);
+          fec?.enqueue(group);
+        },
+      });
+    });
     opened.push(sink);
     if (sink.pageSize !== pageSize) {
       throw new DatabaseError('ERR_DATABASE_CORRUPT', `${walPath} has ${sink.pageSize}-byte pages, the database ${pageSize}-byte pages`);
@@ -93,6 +106,10 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
       metrics,
     });
     const readers = new ReaderPool(() => openWalIndex(shmVfs, path, busyTimeoutMs, readOnlySource));
+    if (opts.fec !== null) {
+      fec = new FecProtector(path, opts.fec, telemetry);
+      opened.push(fec);
+    }
 
     const { recovery } = sink.wal;
     metrics.recoveryFrames.set(sink.wal.validFrames);
@@ -124,6 +141,7 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
       checkpointIndex,
       checkpoints,
       readers,
+      fec,
     });
   } catch (error) {
     for (const file of opened.reverse()) await file.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { GroupCommitOptions } from '@litewal/group-commit';
 import { Telemetry } from '@litewal/telemetry';
 import { NodeVfs, type Vfs } from '@litewal/vfs';
+import { resolveFecOptions, type DatabaseFecOptions, type ResolvedFecOptions } from './fec-options.js';
 
 /**
  * SQLite's `PRAGMA synchronous` for a database in WAL mode.
@@ -68,6 +69,13 @@ export interface DatabaseOptions {
    * `telemetry` is given). @defaultValue true
    */
   readonly timing?: boolean;
+  /**
+   * Protects every durable commit group with repair symbols in the `<path>-wal-fec` sidecar of
+   * `@litewal/wal-fec`, in a worker thread, off the commit's critical path (see
+   * {@link DatabaseFecOptions}). Whether or not it is on, opening repairs a damaged WAL from an
+   * existing sidecar first. @defaultValue undefined (off)
+   */
+  readonly fec?: DatabaseFecOptions;
 }
 
 /** {@link DatabaseOptions} with defaults applied. @internal */
@@ -80,13 +88,15 @@ export interface ResolvedDatabaseOptions {
   readonly groupCommit: DatabaseGroupCommitOptions;
   readonly cachePages: number;
   readonly telemetry: Telemetry;
+  readonly fec: ResolvedFecOptions | null;
 }
 
 const SYNCHRONOUS: readonly DatabaseSynchronous[] = ['full', 'normal', 'off'];
 
 /**
  * Applies the defaults of {@link DatabaseOptions}.
- * @throws TypeError for an unknown `synchronous`; RangeError for an invalid number.
+ * @throws TypeError for an unknown `synchronous` or codec, or `fec` with a vfs other than `NodeVfs`;
+ * RangeError for an invalid number.
  * @internal
  */
 export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDatabaseOptions {
@@ -98,8 +108,9 @@ export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDataba
   if (!Number.isInteger(pageSize) || pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
     throw new RangeError(`pageSize must be a power of two from 512 to 65536, got ${String(pageSize)}`);
   }
+  const vfs = options.vfs ?? new NodeVfs();
   return {
-    vfs: options.vfs ?? new NodeVfs(),
+    vfs,
     pageSize,
     synchronous,
     autoCheckpoint: checkCount('autoCheckpoint', options.autoCheckpoint ?? 1000),
@@ -107,6 +118,7 @@ export function resolveDatabaseOptions(options: DatabaseOptions): ResolvedDataba
     groupCommit: options.groupCommit ?? {},
     cachePages: checkCount('cachePages', options.cachePages ?? 2048),
     telemetry: options.telemetry ?? new Telemetry({ timing: options.timing ?? true }),
+    fec: options.fec === undefined ? null : resolveFecOptions(options.fec, vfs),
   };
 }
 
