@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHashes } from '@litewal/checksum';
-import { integrityCheck, makeTempDir, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
+import { LiveSqlite3, integrityCheck, makeTempDir, removeTempDir, sqliteRead } from '@litewal/sqlite-fixtures';
 import type { TelemetrySnapshot } from '@litewal/telemetry';
 import { MemoryVfs, NodeVfs } from '@litewal/vfs';
 import { WalFile } from '@litewal/wal-file';
@@ -185,6 +185,38 @@ describe('DatabaseOptions.fec', () => {
       expect(await sqliteSees(db)).toEqual({ sum: TRANSACTIONS, userVersion: TRANSACTIONS, integrity: 'ok' });
     } finally {
       await opened.close();
+    }
+  });
+
+  it('repairs only as the sole user: with a live sqlite3 connection on the database it changes nothing', async () => {
+    const { db } = await protectedDatabase('shared.db');
+    const before = await sha256(`${db}-wal`);
+    const [group] = (await sidecarGroups(db)).filter((g) => g.lastFrame - g.firstFrame >= 3);
+    const damaged = [(group as StoredGroup).firstFrame + 1];
+    await damageFrames(db, damaged);
+    const damagedWal = await sha256(`${db}-wal`);
+    const other = await LiveSqlite3.open(db);
+    try {
+      await other.query('SELECT count(*) FROM sqlite_schema;'); // it has the database and its -shm open
+      const opened = await openDatabase(db);
+      try {
+        expect(await sha256(`${db}-wal`)).toBe(damagedWal);
+        const skipped = events(opened.metrics(), 'database.fec-skipped');
+        expect(skipped).toHaveLength(1);
+        expect(String(skipped[0]?.['reason'])).toMatch(/another connection holds/);
+        expect(events(opened.metrics(), 'database.fec-repair')).toEqual([]);
+      } finally {
+        await opened.close();
+      }
+    } finally {
+      await other.kill(); // no last-close checkpoint: the WAL stays as it is
+    }
+    const reopened = await openDatabase(db);
+    try {
+      expect(await sha256(`${db}-wal`)).toBe(before);
+      expect(events(reopened.metrics(), 'database.fec-repair')).toHaveLength(1);
+    } finally {
+      await reopened.close();
     }
   });
 

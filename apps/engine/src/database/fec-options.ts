@@ -25,7 +25,9 @@ import { DEFAULT_REPAIR_SYMBOLS, MAX_REPAIR_SYMBOLS, type CodecName } from '@lit
  * a group is beyond repair nothing is changed, the database opens as SQLite would (the WAL's valid
  * prefix), and event `database.fec-lost` names the lost groups (counter `litewal_fec_lost_groups`);
  * a sidecar that cannot be read gives event `database.fec-error` (counter
- * `litewal_fec_open_errors`) and the open goes on.
+ * `litewal_fec_open_errors`) and the open goes on. The repair runs only when no other connection
+ * has the database open (it could be reading the damaged frames, or writing over them); otherwise
+ * event `database.fec-skipped` says who holds it and nothing is changed.
  *
  * Reed–Solomon is recommended: it always recovers R lost pages of a group. RaptorQ (RFC 6330)
  * encodes more slowly and fails about 0.3–0.9 % of decodes with exactly R lost pages (R + 1

@@ -30,9 +30,9 @@ import { Writer } from './writer.js';
  * 3. Recovery, inside the recovery fence of `@litewal/recovery-fence` (one recoverer at a time for
  *    the database, in this process and, through SQLite's RECOVER lock, across processes): the WAL
  *    is opened and its valid prefix recovered exactly as SQLite does (a torn or uncommitted tail
- *    is ignored and later overwritten). Before that, when a `<path>-wal-fec` sidecar exists, the
- *    WAL's damaged frames are rebuilt from it (nothing is changed when a group is beyond repair;
- *    see `DatabaseFecOptions` for the events).
+ *    is ignored and later overwritten). Before that, when a `<path>-wal-fec` sidecar exists and no
+ *    other connection has the database open, the WAL's damaged frames are rebuilt from it (nothing
+ *    is changed when a group is beyond repair; see `DatabaseFecOptions` for the events).
  * 4. The wal-index connections (the writer's, the checkpointer's; readers' later, one per
  *    snapshot held), each joining the dead-man switch as SQLite does: when no other connection
  *    uses the `-shm`, the first rebuilds it from the WAL just recovered, under SQLite's RECOVER
@@ -62,7 +62,7 @@ export async function openDatabase(path: string, options: DatabaseOptions = {}):
     let writer!: Writer; // assigned below, before any transaction can reach the sink
     let fec: FecProtector | null = null;
     const sink = await recoverWal(vfs, path, busyTimeoutMs, async () => {
-      await repairFromSidecar(vfs, path, telemetry);
+      await repairFromSidecar(vfs, path, db, telemetry);
       return WalFileSink.open(vfs, walPath, {
         pageSize,
         synchronous,
