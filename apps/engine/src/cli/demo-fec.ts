@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHashes, WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '@litewal/checksum';
 import { NodeVfs } from '@litewal/vfs';
@@ -16,11 +16,13 @@ const fecText = (n: number): string => `fec-${String(n).padStart(6, '0')}`;
 /**
  * The demo's third act: litewal opens the demo database with `fec` on (Reed–Solomon, R = 2) and
  * commits one transaction per counter, {@link COUNTER_ROWS} at a time (transaction n writes
- * `fec-<n>` into row n); a second connection keeps the WAL when the first closes. Then it flips a
- * byte in R frames of one commit group of the real WAL, scans it, shows what SQLite reads from a
- * copy of the damaged WAL, reopens the database with litewal (which repairs the WAL before
- * recovering it), and shows the WAL's SHA-256 equal to the one before the damage and SQLite
- * reading every commit. Returns whether all of that held.
+ * `fec-<n>` into row n); a second connection keeps the WAL when the first closes. The database,
+ * its WAL and its sidecar are then copied, as a backup or a disk found after a crash would hold
+ * them (litewal repairs only as the database's sole user, and the second connection still has the
+ * original open). In the copy it flips a byte in R frames of one commit group of the real WAL,
+ * scans it, shows what SQLite reads from the damaged files, opens the copy with litewal (which
+ * repairs the WAL before recovering it), and shows the WAL's SHA-256 equal to the one before the
+ * damage and SQLite reading every commit. Returns whether all of that held.
  */
 export async function runFecDemo(io: CliIo, db: string, counterRoot: number): Promise<boolean> {
   const vfs = new NodeVfs();
@@ -46,16 +48,19 @@ export async function runFecDemo(io: CliIo, db: string, counterRoot: number): Pr
     const groups = (await readSidecar(vfs, sidecarPath(db), await createHashes())).groups;
     const target = groups.reduce((a, b) => (b.lastFrame - b.firstFrame >= a.lastFrame - a.firstFrame ? b : a)); // the largest, the last of equals
     const damaged = [target.firstFrame, target.lastFrame].slice(0, target.lastFrame - target.firstFrame + 1);
-    const before = await sha256(`${db}-wal`);
-    await flipBytes(`${db}-wal`, damaged, holder.pageSize);
-    const scan = await scanWal(vfs, db);
-    const damagedSeen = await readCopy(db, 'fec-');
+    const healed = join(dirname(db), 'healed.db');
+    for (const suffix of ['', '-wal', '-wal-fec']) await copyFile(`${db}${suffix}`, `${healed}${suffix}`);
+    const before = await sha256(`${healed}-wal`);
+    await flipBytes(`${healed}-wal`, damaged, holder.pageSize);
+    const scan = await scanWal(vfs, healed);
+    const damagedSeen = await readCopy(healed, 'fec-');
 
-    const reopened = await openDatabase(db);
+    const reopened = await openDatabase(healed);
     const repair = reopened.metrics().events.find((e) => e.kind === 'database.fec-repair');
-    const after = await sha256(`${db}-wal`);
-    await reopened.close();
-    const seen = readCounters(db);
+    const after = await sha256(`${healed}-wal`);
+    await reopened.close(); // the last connection: checkpoints, then deletes the WAL and the sidecar
+    const seen = readCounters(healed);
+    for (const suffix of ['', '-wal', '-shm', '-wal-fec']) await rm(`${healed}${suffix}`, { force: true });
 
     io.stdout.write(`\nlitewal: a self-healing WAL (${basename(sidecarPath(db))}: Reed-Solomon, R = ${REPAIR_SYMBOLS})\n\n`);
     printTable(io, [
