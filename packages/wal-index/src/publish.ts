@@ -68,21 +68,21 @@ export function committedWalIndexHeader(previous: WalIndexHeader, commit: WalInd
  * @public
  */
 export async function publishCommit(file: VfsFile, previous: WalIndexHeader, commit: WalIndexCommit): Promise<WalIndexHeader> {
-  return publishInto(file, previous, commit, (index) => readSegmentForWrite(file, index));
+  return (await publishInto(file, previous, commit, (index) => readSegmentForWrite(file, index))).header;
 }
 
 /**
  * {@link publishCommit} with the segments to change supplied by `segmentAt` (which must return
  * the file's current bytes of a segment, the file extended to hold it): the wal-index connection
  * keeps the segments it changed while it holds the write lock, so that a pipeline of commits
- * reads each segment once.
+ * reads each segment once. Returns the header published and its encoded copy.
  */
 export async function publishInto(
   file: VfsFile,
   previous: WalIndexHeader,
   commit: WalIndexCommit,
   segmentAt: (index: number) => Promise<WalIndexSegment>,
-): Promise<WalIndexHeader> {
+): Promise<{ readonly header: WalIndexHeader; readonly raw: Uint8Array }> {
   const header = committedWalIndexHeader(previous, commit);
   const first = previous.maxFrame + 1;
   const lastSegment = walIndexSegmentOf(header.maxFrame);
@@ -100,10 +100,10 @@ export async function publishInto(
     const ranges = rewritten ? [[k === 0 ? WAL_INDEX_HEADER_REGION_BYTES : 0, WAL_INDEX_SEGMENT_BYTES] as const] : changedRanges(segment, from, to, slots);
     for (const [start, end] of ranges) await file.write(segment.bytes.subarray(start, end), at + start);
   }
-  const copy = encodeWalIndexHeader(header);
-  await file.write(copy, WAL_INDEX_HEADER_COPY2_OFFSET);
-  await file.write(copy, WAL_INDEX_HEADER_COPY1_OFFSET);
-  return header;
+  const raw = encodeWalIndexHeader(header);
+  await file.write(raw, WAL_INDEX_HEADER_COPY2_OFFSET);
+  await file.write(raw, WAL_INDEX_HEADER_COPY1_OFFSET);
+  return { header, raw };
 }
 
 /** Reads segment `index` of a `-shm` file to change it, first extending the file with zeros when it is shorter. */

@@ -4,7 +4,7 @@ import { Checkpointer, type WalIndexCheckpoint } from './checkpointer.js';
 import { BusySnapshotError, ShortWalIndexError, WalIndexBusyError, WalIndexStateError } from './errors.js';
 import { WAL_INDEX_HEADER_BYTES, WAL_INDEX_READ_MARK_COUNT, WAL_INDEX_SEGMENT_BYTES } from './format.js';
 import { WalIndexSegment, walIndexSegmentOf } from './hash-segment.js';
-import { decodeWalIndexHeader, decodeWalIndexHeaderCopy, encodeWalIndexHeader, type WalIndexHeader } from './index-header.js';
+import { decodeWalIndexHeader, decodeWalIndexHeaderCopy, type WalIndexHeader } from './index-header.js';
 import { joinSharedMemory } from './internal/dead-man-switch.js';
 import { ShmLocks } from './internal/shm-locks.js';
 import { readLock } from './locks.js';
@@ -224,9 +224,9 @@ export class WalIndex {
     if (!this.#writing) throw new WalIndexStateError('publish', 'the write lock (beginWrite)');
     // Only the write-lock holder changes hash segments, so the ones read since beginWrite stay
     // current as long as this connection's own changes are made to them.
-    let header: WalIndexHeader;
+    let published: { readonly header: WalIndexHeader; readonly raw: Uint8Array };
     try {
-      header = await publishInto(this.#file, read.header, commit, async (index) => {
+      published = await publishInto(this.#file, read.header, commit, async (index) => {
         let segment = this.#segments.get(index);
         if (segment === undefined) {
           segment = await readSegmentForWrite(this.#file, index);
@@ -238,8 +238,8 @@ export class WalIndex {
       this.#segments.clear(); // a change may have reached the cached bytes and not the file
       throw error;
     }
-    this.#read = { ...read, header, raw: encodeWalIndexHeader(header) };
-    return header;
+    this.#read = { ...read, header: published.header, raw: published.raw };
+    return published.header;
   }
 
   /** Releases the WAL_WRITE lock; the read transaction goes on. */
