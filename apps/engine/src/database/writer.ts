@@ -20,6 +20,9 @@ import { StagingTransaction, type PageSource, type WriteTransaction } from './wr
  */
 const HANDOFF_BATCH = 32;
 
+/** Longest a lone writer's chain of commits may keep the event loop from turning, in milliseconds. */
+const MAX_LOOP_HOLD_MS = 1;
+
 /** What the writer works with. @internal */
 export interface WriterParts {
   /** The writer's wal-index connection: its read transaction and SQLite's WAL_WRITE lock. */
@@ -95,6 +98,9 @@ export class Writer {
   /** Staged transactions waiting for the end of the event-loop turn to join group commit. */
   readonly #handoff: { readonly staged: Staged; readonly resolve: () => void; readonly reject: (error: unknown) => void }[] = [];
   #handoffTimer: NodeJS.Immediate | null = null;
+  /** When the event loop last turned (see `#loopStarved`), and the probe that records it. */
+  #turnedAt = performance.now();
+  #turnProbe: NodeJS.Immediate | null = null;
   #state: LockState = 'none';
   /** The snapshot header while staging on a snapshot. */
   #snapshotHeader: WalIndexHeader | null = null;
@@ -409,9 +415,24 @@ export class Writer {
     this.#holders++;
     this.#metrics.pendingPages.set(this.#pending.size);
     const settled = new Promise<void>((resolve, reject) => this.#handoff.push({ staged, resolve, reject }));
-    if (this.#handoff.length >= HANDOFF_BATCH || (this.#handoff.length === 1 && !this.#mutex.contended)) this.#handOff();
+    if (this.#handoff.length >= HANDOFF_BATCH || (this.#handoff.length === 1 && !this.#mutex.contended && !this.#loopStarved())) this.#handOff();
     else this.#handoffTimer ??= setImmediate(() => this.#handOff());
     return settled;
+  }
+
+  /**
+   * Whether the event loop has not turned for {@link MAX_LOOP_HOLD_MS}: a lone writer whose
+   * commits complete without real waits (small blocking writes and syncs) would otherwise chain
+   * them in microtasks and starve every I/O callback of the process, so its next transaction then
+   * waits for the end of the turn instead. A probe scheduled for the end of each turn records when
+   * the loop last turned.
+   */
+  #loopStarved(): boolean {
+    this.#turnProbe ??= setImmediate(() => {
+      this.#turnProbe = null;
+      this.#turnedAt = performance.now();
+    });
+    return performance.now() - this.#turnedAt > MAX_LOOP_HOLD_MS;
   }
 
   /**
@@ -425,7 +446,8 @@ export class Writer {
    * and sync while the rest are still staging, instead of all of them staging first and the disk
    * idling. A transaction staged alone, with no `write()` waiting for the mutex, goes at once too:
    * concurrent writers queue on the mutex before the first of them stages (`write()` takes it
-   * first thing), so no one is about to join, and a lone writer does not pay a turn of the loop.
+   * first thing), so no one is about to join, and a lone writer does not pay a turn of the loop
+   * (unless it has kept the loop from turning for too long, see `#loopStarved`).
    */
   #handOff(): void {
     if (this.#handoffTimer !== null) clearImmediate(this.#handoffTimer);
