@@ -32,6 +32,7 @@ export {
   SqliteFixturesError,
   type SqliteFixturesErrorCode,
 } from './errors.js';
+export { fromHex, toHex } from './hex.js';
 export { holdLocks, type HeldLock, type LockHolderProcess } from './hold-locks.js';
 export { toImmutableUri } from './immutable-uri.js';
 export { integrityCheck, type IntegrityCheckOptions } from './integrity-check.js';
