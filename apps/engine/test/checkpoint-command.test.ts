@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointDatabase } from '@litewal/checkpoint';
@@ -15,6 +14,7 @@ import {
 } from '@litewal/sqlite-fixtures';
 import { NodeVfs } from '@litewal/vfs';
 import { runCli as run } from './support/run-cli.js';
+import { subdir } from './support/subdir.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -31,10 +31,8 @@ async function sqliteCheckpoint(db: string, mode: string): Promise<string> {
 
 async function twins(name: string): Promise<{ mine: string; theirs: string; rows: unknown }> {
   const files = await makeWalDatabase({ dir, name: `${name}.db`, pageSize: 1024 });
-  const a = join(dir, `${name}-litewal`);
-  const b = join(dir, `${name}-sqlite`);
-  await mkdir(a);
-  await mkdir(b);
+  const a = await subdir(dir, `${name}-litewal`);
+  const b = await subdir(dir, `${name}-sqlite`);
   const rows = await sqliteRead(files.db, 'SELECT id, v FROM t ORDER BY id');
   return { mine: (await copyDatabase(files.db, a)).db, theirs: (await copyDatabase(files.db, b)).db, rows };
 }

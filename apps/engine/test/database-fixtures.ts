@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runSqlite3 } from '@litewal/sqlite-fixtures';
-import type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { OpenOptions, SyncMode, SyncOptions, Vfs, VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 import type { Snapshot, WriteTransaction } from '../src/index.js';
 import { textCellOffset } from '../src/bench/text-cell.js';
 
@@ -77,6 +78,21 @@ export async function snapshotCounter(snapshot: Snapshot, table: CounterTable, r
   return readCounter(await snapshot.readPage(table.rootPage), rowid);
 }
 
+/** A file whose `sync()` first waits for `gate`. */
+class GatedSyncFile extends ForwardingFile {
+  readonly #gate: () => Promise<void>;
+
+  constructor(inner: VfsFile, gate: () => Promise<void>) {
+    super(inner);
+    this.#gate = gate;
+  }
+
+  override async sync(mode?: SyncMode, options?: SyncOptions): Promise<void> {
+    await this.#gate();
+    await super.sync(mode, options);
+  }
+}
+
 /**
  * A vfs that can hold the syncs of the WAL: while held, each `sync()` of a `-wal` file waits
  * (its data already written) until released, so a test can act while a group is in flight.
@@ -107,21 +123,7 @@ export class SyncGateVfs implements Vfs {
   async open(path: string, options?: OpenOptions): Promise<VfsFile> {
     const file = await this.#inner.open(path, options);
     if (!path.endsWith('-wal')) return file;
-    return {
-      path: file.path,
-      read: (buffer: Uint8Array, position: number) => file.read(buffer, position),
-      write: (data: Uint8Array, position: number) => file.write(data, position),
-      size: () => file.size(),
-      truncate: (size: number) => file.truncate(size),
-      sync: async (mode?: SyncMode) => {
-        await this.#wait();
-        await file.sync(mode);
-      },
-      tryLock: (offset: number, length: number, mode: LockMode) => file.tryLock(offset, length, mode),
-      lock: (offset: number, length: number, mode: LockMode, lockOptions?: LockOptions) => file.lock(offset, length, mode, lockOptions),
-      unlock: (offset: number, length: number) => file.unlock(offset, length),
-      close: () => file.close(),
-    };
+    return new GatedSyncFile(file, () => this.#wait());
   }
 
   exists(path: string): Promise<boolean> {

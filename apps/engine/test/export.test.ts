@@ -1,4 +1,4 @@
-import { chmod, copyFile, link, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import { walChecksum } from '@litewal/checksum';
 import { exportSnapshot } from '../src/export/export-snapshot.js';
 import { AtCommitError } from '../src/errors.js';
 import { runCli as run } from './support/run-cli.js';
+import { subdir } from './support/subdir.js';
 import { frameOffset, walCommitFrames } from './support/wal-frames.js';
 
 let dir: string;
@@ -52,9 +53,7 @@ async function rowsOf(db: string): Promise<unknown> {
 
 /** SQLite's view at commit `frame`: a copy of db + wal cut after that frame, without -shm. */
 async function sqliteAtFrame(files: DatabaseFiles, frame: number, pageSize: number, name: string): Promise<string> {
-  const sub = join(dir, name);
-  await mkdir(sub);
-  const copy = await copyDatabase(files.db, sub);
+  const copy = await copyDatabase(files.db, await subdir(dir, name));
   await rm(copy.shm, { force: true });
   await truncate(copy.wal, frameOffset(frame + 1, pageSize));
   return copy.db;
@@ -86,8 +85,7 @@ describe('litewal export', () => {
   });
 
   it('exports the whole committed prefix by default with the CLI, with no -shm and without writing the source', async () => {
-    const sub = join(dir, 'noshm');
-    await mkdir(sub);
+    const sub = await subdir(dir, 'noshm');
     const copy = await copyDatabase(files.db, sub);
     await rm(copy.shm);
     const before = [await readFile(copy.db), await readFile(copy.wal)];
@@ -111,8 +109,7 @@ describe('litewal export', () => {
   });
 
   it('works in a read-only source directory and leaves it as it was', async () => {
-    const ro = join(dir, 'ro');
-    await mkdir(ro);
+    const ro = await subdir(dir, 'ro');
     const copy = await copyDatabase(files.db, ro);
     await rm(copy.shm);
     await chmod(ro, 0o555);
@@ -160,8 +157,7 @@ describe('litewal export', () => {
   });
 
   it('exports a database without a WAL as it is, and fails on a missing database with exit 2', async () => {
-    const sub = join(dir, 'nowal');
-    await mkdir(sub);
+    const sub = await subdir(dir, 'nowal');
     await copyFile(files.db, join(sub, 'plain.db'));
     const out = join(dir, 'plain-out.db');
     const { code, out: stdout } = await run(['export', join(sub, 'plain.db'), '--out', out, '--json']);
@@ -172,8 +168,7 @@ describe('litewal export', () => {
   });
 
   it('refuses a crafted commit frame that records far more pages than the files hold, writing nothing', async () => {
-    const sub = join(dir, 'hostile');
-    await mkdir(sub);
+    const sub = await subdir(dir, 'hostile');
     const copy = await copyDatabase(files.db, sub);
     const wal = await readFile(copy.wal);
     const frameSize = pageSize + 24;

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { copyFile, open, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
 import { inspectWal, walHistory, type WalCommit } from '../src/index.js';
 import { directoryState } from './support/directory-state.js';
 import { runCli as run } from './support/run-cli.js';
+import { subdir } from './support/subdir.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -21,13 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-let count = 0;
-async function subdir(): Promise<string> {
-  const path = join(dir, `case-${++count}`);
-  await mkdir(path);
-  return path;
-}
 
 /** The commits of the default fixture (recipe A): CREATE TABLE, one row, 100 rows, user_version. */
 const DEFAULT_COMMITS: readonly WalCommit[] = [
@@ -52,7 +46,7 @@ async function flipBit(path: string, offset: number): Promise<void> {
 
 describe('litewal history', () => {
   it('lists every commit of the valid prefix as a snapshot, writing nothing', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const before = await directoryState(sub);
     const { code, out, err } = await run(['history', files.db, '--json']);
@@ -78,7 +72,7 @@ describe('litewal history', () => {
     });
     expect(await directoryState(sub)).toEqual(before);
     // SQLite agrees on the size of the last snapshot.
-    const copy = await copyDatabase(files.db, await subdir());
+    const copy = await copyDatabase(files.db, await subdir(dir));
     expect(await sqliteRead(copy.db, 'PRAGMA page_count;')).toEqual([{ page_count: 2 }]);
 
     const human = await run(['history', files.db]);
@@ -89,14 +83,14 @@ describe('litewal history', () => {
 
   it('lists the frames of the older generation left by a reset, with deterministic salts', async () => {
     const seed = 4242;
-    const plain = await walHistory((await makeWalDatabase({ dir: await subdir(), seed })).db);
-    const again = await walHistory((await makeWalDatabase({ dir: await subdir(), seed })).db);
-    const other = await walHistory((await makeWalDatabase({ dir: await subdir(), seed: seed + 1 })).db);
+    const plain = await walHistory((await makeWalDatabase({ dir: await subdir(dir), seed })).db);
+    const again = await walHistory((await makeWalDatabase({ dir: await subdir(dir), seed })).db);
+    const other = await walHistory((await makeWalDatabase({ dir: await subdir(dir), seed: seed + 1 })).db);
     expect([again.wal.salt1, again.wal.salt2]).toEqual([plain.wal.salt1, plain.wal.salt2]);
     expect([other.wal.salt1, other.wal.salt2]).not.toEqual([plain.wal.salt1, plain.wal.salt2]);
     expect(again.commits).toEqual(plain.commits);
 
-    const files = await makeResetWalDatabase({ dir: await subdir(), seed });
+    const files = await makeResetWalDatabase({ dir: await subdir(dir), seed });
     const history = await walHistory(files.db);
     // The same seed and statements: the first generation is the plain fixture's.
     expect(history.wal.checkpointSequence).toBe(1);
@@ -121,7 +115,7 @@ describe('litewal history', () => {
 
   it('shows the break left by a savepoint rollback and the frames beyond it, which SQLite never reads', async () => {
     const files = await makeWalDatabase({
-      dir: await subdir(),
+      dir: await subdir(dir),
       pageSize: 1024,
       statements: [
         'CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);',
@@ -146,7 +140,7 @@ describe('litewal history', () => {
     expect(beyond?.lastFrame).toBe(Math.floor((history.wal.bytes - 32) / (1024 + 24)));
     expect(beyond?.pages.length).toBeGreaterThan(50);
     // SQLite sees the 11 committed rows and nothing of the rolled-back ones.
-    const copy = await copyDatabase(files.db, await subdir());
+    const copy = await copyDatabase(files.db, await subdir(dir));
     expect(await sqliteRead(copy.db, 'SELECT count(*) AS n FROM t;')).toEqual([{ n: 11 }]);
     const report = await inspectWal(files.db);
     expect(report.space.brokenFrames).toBe((beyond?.lastFrame ?? 0) - last.lastFrame);
@@ -154,7 +148,7 @@ describe('litewal history', () => {
   });
 
   it('shows the commits beyond a checksum break caused by a flipped bit', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     await flipBit(files.wal, 32 + 2 * (4096 + 24) + 24 + 1000); // page data of frame 3
     const history = await walHistory(files.db);
@@ -181,7 +175,7 @@ describe('litewal history', () => {
   });
 
   it('lists the uncommitted tail, zeroed-salt frames and a torn last frame of a crashed writer', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeCrashedWalDatabase({ dir: sub, name: 'crash.db', pageSize: 1024, tail: 'broken' });
     const wal = await readFile(files.wal);
     await truncate(files.wal, wal.length - 100);
@@ -204,7 +198,7 @@ describe('litewal history', () => {
   });
 
   it('reads a WAL given by a path without -wal, and one whose header SQLite rejects', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const loose = join(sub, 'evidence.bin');
     await copyFile(files.wal, loose);

@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import { inspectWal, type DiagnosisCode, type InspectReport } from '../src/index
 import { inspectWalReadingLocks } from '../src/inspect/inspect-wal.js';
 import { directoryState } from './support/directory-state.js';
 import { runCli as run } from './support/run-cli.js';
+import { subdir } from './support/subdir.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,13 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(dir);
 });
-
-let count = 0;
-async function subdir(): Promise<string> {
-  const path = join(dir, `case-${++count}`);
-  await mkdir(path);
-  return path;
-}
 
 function codes(report: InspectReport): DiagnosisCode[] {
   return report.diagnosis.map((d) => d.code);
@@ -46,7 +40,7 @@ const bigInsert = (rows: number): string => `INSERT INTO t(v) SELECT randomblob(
 
 describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   it('finds a stale WAL beside a fresh rollback-journal database that replaced the original', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const fresh = join(sub, 'fresh.db');
     await runSqlite3(fresh, 'CREATE TABLE x(a);');
@@ -61,7 +55,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('finds a stale WAL beside a restored database: pages the -shm says were checkpointed differ', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     // The "backup": an older, different database in WAL mode.
     const backup = await makePersistentWalDatabase({ dir: sub, name: 'backup.db', statements: ['CREATE TABLE old(a);', 'INSERT INTO old VALUES(1);'] });
     const files = await makePersistentWalDatabase({ dir: sub, name: 'app.db' });
@@ -78,7 +72,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('finds a stale WAL whose page size differs from the database file beside it', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db', pageSize: 4096 });
     const other = join(sub, 'other.db');
     await runSqlite3(other, ['PRAGMA page_size=1024;', 'PRAGMA journal_mode=WAL;', 'CREATE TABLE x(a);']);
@@ -91,7 +85,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('finds a WAL beside an empty database, which SQLite would delete', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     await truncate(files.db, 0);
     const report = await inspectWal(files.db);
@@ -99,7 +93,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('calls a checkpointed WAL healthy and says it may be truncated whole', async () => {
-    const files = await makePersistentWalDatabase({ dir: await subdir(), name: 'app.db' });
+    const files = await makePersistentWalDatabase({ dir: await subdir(dir), name: 'app.db' });
     const bytes = (await readFile(files.wal)).length;
     const report = await inspectWal(files.db);
     expect(report.diagnosis).toEqual([
@@ -111,7 +105,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('finds -shm header copies that differ, as a writer interrupted between its two copies leaves them', async () => {
-    const files = await makeWalDatabase({ dir: await subdir(), name: 'app.db' });
+    const files = await makeWalDatabase({ dir: await subdir(dir), name: 'app.db' });
     const shm = await readFile(files.shm);
     // A writer writes copy 2, then copy 1: here copy 2 already says mxFrame 6, copy 1 still 5.
     const newer = { ...decodeWalIndexHeaderCopy(shm, 0), maxFrame: 6 };
@@ -128,7 +122,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('explains a WAL without -shm, and does not create one', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     await unlink(files.shm);
     const before = await directoryState(sub);
@@ -143,7 +137,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('says a high-water WAL with nothing pending is safe to truncate whole (checkpointed, WAL kept)', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makePersistentWalDatabase({
       dir: sub,
       name: 'app.db',
@@ -161,7 +155,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('separates live frames from older generations after a RESTART checkpoint and one small write', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({
       dir: sub,
       name: 'app.db',
@@ -190,7 +184,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('reports a checkpoint pinned by the read mark of a live sqlite3 reader, then the same mark as not held', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const reader = await openSnapshotReader(files.db);
     let released = false;
@@ -235,7 +229,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('without /proc/locks, tests the locks and sees a held exclusive lock even when the -shm can only be opened read-only', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     const holder = await new NodeVfs().open(files.shm);
     try {
@@ -258,7 +252,7 @@ describe('litewal inspect diagnosis, on WALs that SQLite wrote', () => {
   });
 
   it('never changes a byte or an mtime, in a read-only directory too', async () => {
-    const sub = await subdir();
+    const sub = await subdir(dir);
     const files = await makeWalDatabase({ dir: sub, name: 'app.db' });
     await runSqlite3(files.db, ['PRAGMA wal_checkpoint(PASSIVE);'], { keepWal: true });
     const before = await directoryState(sub);

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { holdLocks, makeTempDir, makeWalDatabase, removeTempDir, type HeldLock } from '@litewal/sqlite-fixtures';
-import { NodeVfs, queryLocks, type LockMode, type OpenOptions, type Vfs, type VfsFile } from '@litewal/vfs';
+import { NodeVfs, queryLocks, type LockMode, type LockOptions, type OpenOptions, type Vfs, type VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 import { inspectWal } from '../src/index.js';
 import { inspectWalReadingLocks } from '../src/inspect/inspect-wal.js';
 import { runCli as run } from './support/run-cli.js';
@@ -34,6 +35,26 @@ async function hold(path: string, locks: readonly HeldLock[]) {
   return child;
 }
 
+/** A file that calls `count` before each tryLock and lock. */
+class LockCountingFile extends ForwardingFile {
+  readonly #count: () => void;
+
+  constructor(inner: VfsFile, count: () => void) {
+    super(inner);
+    this.#count = count;
+  }
+
+  override tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {
+    this.#count();
+    return super.tryLock(offset, length, mode);
+  }
+
+  override lock(offset: number, length: number, mode: LockMode, options?: LockOptions): Promise<void> {
+    this.#count();
+    return super.lock(offset, length, mode, options);
+  }
+}
+
 /** A NodeVfs that counts the lock calls made on the files it opens: the test-lock probe's footprint. */
 class LockCountingVfs implements Vfs {
   readonly #inner = new NodeVfs();
@@ -41,21 +62,9 @@ class LockCountingVfs implements Vfs {
 
   async open(path: string, options?: OpenOptions): Promise<VfsFile> {
     const file = await this.#inner.open(path, options);
-    const count = (): void => {
+    return new LockCountingFile(file, () => {
       this.lockCalls++;
-    };
-    return {
-      path: file.path,
-      read: (buffer, position) => file.read(buffer, position),
-      write: (data, position) => file.write(data, position),
-      size: () => file.size(),
-      truncate: (size) => file.truncate(size),
-      sync: (mode) => file.sync(mode),
-      tryLock: (offset: number, length: number, mode: LockMode) => (count(), file.tryLock(offset, length, mode)),
-      lock: (offset, length, mode, lockOptions) => (count(), file.lock(offset, length, mode, lockOptions)),
-      unlock: (offset, length) => file.unlock(offset, length),
-      close: () => file.close(),
-    };
+    });
   }
   exists(path: string): Promise<boolean> {
     return this.#inner.exists(path);

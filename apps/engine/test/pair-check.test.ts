@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
 import { checkWalPairing, type WalPairing } from '../src/doctor/pair-check.js';
 import { exportSnapshot } from '../src/export/export-snapshot.js';
 import { runCli as run } from './support/run-cli.js';
+import { subdir } from './support/subdir.js';
 import { frameOffset, patchFile, walCommitFrames } from './support/wal-frames.js';
 
 let dir: string;
@@ -41,9 +42,7 @@ const codes = (r: WalPairing): string[] => r.reasons.map((x) => x.code);
 const breakCodes = (r: WalPairing): string[] => r.breaks.map((b) => `${b.code}${b.normal ? '' : '!'}`);
 
 async function fresh(name: string, make: (sub: string) => Promise<DatabaseFiles>): Promise<DatabaseFiles> {
-  const sub = join(dir, name);
-  await mkdir(sub);
-  return make(sub);
+  return make(await subdir(dir, name));
 }
 
 describe('litewal pair-check', () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fromHex, toHex } from '@litewal/sqlite-fixtures';
 import { FaultVfs, MemoryVfs, type Vfs } from '@litewal/vfs';
 import {
   LockRegistry,
@@ -12,7 +13,7 @@ import {
   type LockRecord,
 } from '../src/index.js';
 import { HookedVfs } from './support/hooked-vfs.js';
-import { fromHex, rawCopy, toHex, type RawRecord } from './support/registry-bytes.js';
+import { rawCopy, type RawRecord } from './support/registry-bytes.js';
 
 const DB = '/db/app.db';
 const PATH = `${DB}-litewal-locks`;

@@ -1,6 +1,7 @@
+import { mulberry32 } from '@litewal/sqlite-fixtures';
 import { describe, expect, it } from 'vitest';
 import { createRaptorQCodec, createReedSolomonCodec, MAX_REED_SOLOMON_SYMBOLS, type ErasureCodec } from '../src/index.js';
-import { lossTrials, mulberry32 } from './support/loss-trials.js';
+import { lossTrials } from './support/loss-trials.js';
 
 /** GF(2^8)/0x11d multiplication by shift-and-add: an oracle independent of the codec's tables. */
 function slowMul(a: number, b: number): number {

@@ -1,11 +1,10 @@
 import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createHashes } from '@litewal/checksum';
-import { integrityCheck, makeTempDir, removeTempDir, runSqlite3, sqliteRead, type DatabaseFiles } from '@litewal/sqlite-fixtures';
+import { integrityCheck, makeTempDir, mulberry32, removeTempDir, runSqlite3, sqliteRead, type DatabaseFiles } from '@litewal/sqlite-fixtures';
 import { NodeVfs } from '@litewal/vfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotAWalError, protectWal, readSidecar, repairWal, scanWal, SidecarChecksumError, SidecarLimitError, SidecarMagicError, WalFecError } from '../src/index.js';
 import { makeFecDatabase, ROWS, transactions } from './fixtures.js';
-import { mulberry32 } from './support/loss-trials.js';
 import { flipWalByte, frameOffset, xorByte } from './support/wal-bytes.js';
 
 const vfs = new NodeVfs();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromHex } from '@litewal/sqlite-fixtures';
 import {
   READ_MARK_NOT_USED,
   ShortWalIndexError,
@@ -7,7 +8,6 @@ import {
   readMarkOffset,
   recoveredCheckpointInfo,
 } from '../src/index.js';
-import { fromHex } from './support/hex.js';
 
 /** Bytes 96..135 of the `-shm` sqlite3 3.40.1 built recovering a 5-frame WAL (x86). */
 const SQLITE_CKPT = fromHex('00000000 00000000 05000000 ffffffff ffffffff ffffffff 00000000 00000000 05000000 00000000');

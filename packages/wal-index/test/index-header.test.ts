@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromHex } from '@litewal/sqlite-fixtures';
 import {
   HeaderChecksumError,
   HeaderCopiesDifferError,
@@ -13,7 +14,6 @@ import {
   encodeWalIndexPageSize,
   type WalIndexHeader,
 } from '../src/index.js';
-import { fromHex } from './support/hex.js';
 import { thrown } from './support/thrown.js';
 
 /**

@@ -32,6 +32,7 @@ export {
   SqliteFixturesError,
   type SqliteFixturesErrorCode,
 } from './errors.js';
+export { fromHex, toHex } from './hex.js';
 export { holdLocks, type HeldLock, type LockHolderProcess } from './hold-locks.js';
 export { toImmutableUri } from './immutable-uri.js';
 export { integrityCheck, type IntegrityCheckOptions } from './integrity-check.js';
@@ -41,6 +42,7 @@ export { type LargeWalDatabase, type LargeWalDatabaseOptions, makeLargeWalDataba
 export { makePersistentWalDatabase } from './make-persistent-wal-database.js';
 export { makeResetWalDatabase, type ResetWalDatabaseOptions } from './make-reset-wal-database.js';
 export { makeWalDatabase } from './make-wal-database.js';
+export { mulberry32 } from './mulberry32.js';
 export { openSnapshotReader, type SnapshotReader, type SnapshotReaderOptions } from './open-snapshot-reader.js';
 export { runSqlite3, type RunSqlite3Options } from './run-sqlite3.js';
 export type { SqliteEngine } from './sqlite-engine.js';

@@ -1,4 +1,5 @@
-import type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { OpenOptions, SyncMode, SyncOptions, Vfs, VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 
 /** Thrown at the chosen step to stop the checkpoint there, as a power cut would. */
 export class PowerCut extends Error {
@@ -56,54 +57,25 @@ export class CrashPoints implements Vfs {
   }
 }
 
-class StepFile implements VfsFile {
-  readonly #inner: VfsFile;
+class StepFile extends ForwardingFile {
   readonly #kind: Step['file'];
   readonly #points: CrashPoints;
 
   constructor(inner: VfsFile, kind: Step['file'], points: CrashPoints) {
-    this.#inner = inner;
+    super(inner);
     this.#kind = kind;
     this.#points = points;
   }
 
-  get path(): string {
-    return this.#inner.path;
+  override write(data: Uint8Array, position: number): Promise<void> {
+    return this.#points.step(this.#kind, 'write', () => super.write(data, position));
   }
 
-  read(buffer: Uint8Array, position: number): Promise<number> {
-    return this.#inner.read(buffer, position);
+  override truncate(size: number): Promise<void> {
+    return this.#points.step(this.#kind, 'truncate', () => super.truncate(size));
   }
 
-  write(data: Uint8Array, position: number): Promise<void> {
-    return this.#points.step(this.#kind, 'write', () => this.#inner.write(data, position));
-  }
-
-  size(): Promise<number> {
-    return this.#inner.size();
-  }
-
-  truncate(size: number): Promise<void> {
-    return this.#points.step(this.#kind, 'truncate', () => this.#inner.truncate(size));
-  }
-
-  sync(mode?: SyncMode): Promise<void> {
-    return this.#points.step(this.#kind, 'sync', () => this.#inner.sync(mode));
-  }
-
-  tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {
-    return this.#inner.tryLock(offset, length, mode);
-  }
-
-  lock(offset: number, length: number, mode: LockMode, options?: LockOptions): Promise<void> {
-    return this.#inner.lock(offset, length, mode, options);
-  }
-
-  unlock(offset: number, length: number): Promise<void> {
-    return this.#inner.unlock(offset, length);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+  override sync(mode?: SyncMode, options?: SyncOptions): Promise<void> {
+    return this.#points.step(this.#kind, 'sync', () => super.sync(mode, options));
   }
 }

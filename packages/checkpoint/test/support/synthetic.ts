@@ -1,4 +1,5 @@
-import type { LockMode, LockOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { LockMode, SyncMode, SyncOptions, Vfs, VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 import { WalFile } from '@litewal/wal-file';
 import { WalIndex, walIndexLockOffset, type WalIndexLock } from '@litewal/wal-index';
 import type { CheckpointFiles } from '../../src/index.js';
@@ -111,55 +112,26 @@ export interface Call {
 }
 
 /** A VfsFile that records every read, write, truncate and sync, then passes it through. */
-export class RecordingFile implements VfsFile {
+export class RecordingFile extends ForwardingFile {
   readonly calls: Call[] = [];
-  readonly #inner: VfsFile;
 
-  constructor(inner: VfsFile) {
-    this.#inner = inner;
-  }
-
-  get path(): string {
-    return this.#inner.path;
-  }
-
-  read(buffer: Uint8Array, position: number): Promise<number> {
+  override read(buffer: Uint8Array, position: number): Promise<number> {
     this.calls.push({ op: 'read', at: position, length: buffer.length });
-    return this.#inner.read(buffer, position);
+    return super.read(buffer, position);
   }
 
-  write(data: Uint8Array, position: number): Promise<void> {
+  override write(data: Uint8Array, position: number): Promise<void> {
     this.calls.push({ op: 'write', at: position, length: data.length });
-    return this.#inner.write(data, position);
+    return super.write(data, position);
   }
 
-  size(): Promise<number> {
-    return this.#inner.size();
-  }
-
-  truncate(size: number): Promise<void> {
+  override truncate(size: number): Promise<void> {
     this.calls.push({ op: 'truncate', at: size, length: 0 });
-    return this.#inner.truncate(size);
+    return super.truncate(size);
   }
 
-  sync(mode?: SyncMode): Promise<void> {
+  override sync(mode?: SyncMode, options?: SyncOptions): Promise<void> {
     this.calls.push({ op: 'sync', at: 0, length: 0, ...(mode === undefined ? {} : { mode }) });
-    return this.#inner.sync(mode);
-  }
-
-  tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {
-    return this.#inner.tryLock(offset, length, mode);
-  }
-
-  lock(offset: number, length: number, mode: LockMode, options?: LockOptions): Promise<void> {
-    return this.#inner.lock(offset, length, mode, options);
-  }
-
-  unlock(offset: number, length: number): Promise<void> {
-    return this.#inner.unlock(offset, length);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return super.sync(mode, options);
   }
 }

@@ -1,3 +1,5 @@
+import { mulberry32 } from '@litewal/sqlite-fixtures';
+
 /** A small deterministic PRNG (mulberry32) so that every failure can be replayed. */
 export interface Random {
   u32(): number;
@@ -6,14 +8,7 @@ export interface Random {
 }
 
 export function random(seed: number): Random {
-  let state = seed >>> 0;
-  const u32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const u32 = mulberry32(seed);
   return {
     u32,
     int: (below) => u32() % below,

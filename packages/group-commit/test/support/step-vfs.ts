@@ -1,4 +1,5 @@
-import { VfsError, type CrashPlan, type FaultVfs, type LockMode, type OpenOptions, type SyncMode, type Vfs, type VfsFile } from '@litewal/vfs';
+import { VfsError, type CrashPlan, type FaultVfs, type OpenOptions, type SyncMode, type SyncOptions, type Vfs, type VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 
 /** An I/O call seen by StepVfs. */
 export type StepOperation = 'open' | 'read' | 'write' | 'size' | 'truncate' | 'sync';
@@ -56,57 +57,36 @@ function crashed(path: string): VfsError {
   return new VfsError('ERR_VFS_CRASHED', `${path}: the process crashed (simulated)`, { path });
 }
 
-class StepFile implements VfsFile {
+class StepFile extends ForwardingFile {
   readonly #vfs: StepVfs;
-  readonly #inner: VfsFile;
 
   constructor(vfs: StepVfs, inner: VfsFile) {
+    super(inner);
     this.#vfs = vfs;
-    this.#inner = inner;
   }
 
-  get path(): string {
-    return this.#inner.path;
-  }
-
-  async read(buffer: Uint8Array, position: number): Promise<number> {
+  override async read(buffer: Uint8Array, position: number): Promise<number> {
     await this.#vfs.step('read', this.path);
-    return this.#inner.read(buffer, position);
+    return super.read(buffer, position);
   }
 
-  async write(data: Uint8Array, position: number): Promise<void> {
+  override async write(data: Uint8Array, position: number): Promise<void> {
     await this.#vfs.step('write', this.path);
-    return this.#inner.write(data, position);
+    return super.write(data, position);
   }
 
-  async size(): Promise<number> {
+  override async size(): Promise<number> {
     await this.#vfs.step('size', this.path);
-    return this.#inner.size();
+    return super.size();
   }
 
-  async truncate(size: number): Promise<void> {
+  override async truncate(size: number): Promise<void> {
     await this.#vfs.step('truncate', this.path);
-    return this.#inner.truncate(size);
+    return super.truncate(size);
   }
 
-  async sync(mode?: SyncMode): Promise<void> {
+  override async sync(mode?: SyncMode, options?: SyncOptions): Promise<void> {
     await this.#vfs.step('sync', this.path);
-    return this.#inner.sync(mode);
-  }
-
-  tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {
-    return this.#inner.tryLock(offset, length, mode);
-  }
-
-  lock(offset: number, length: number, mode: LockMode, options?: { signal?: AbortSignal }): Promise<void> {
-    return this.#inner.lock(offset, length, mode, options);
-  }
-
-  unlock(offset: number, length: number): Promise<void> {
-    return this.#inner.unlock(offset, length);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    return super.sync(mode, options);
   }
 }

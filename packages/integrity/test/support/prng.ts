@@ -1,18 +1,16 @@
+import { mulberry32 } from '@litewal/sqlite-fixtures';
+
 /** A small seeded PRNG (mulberry32): the corruption set is the same on every run. */
 export class Prng {
-  #state: number;
+  readonly #u32: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#u32 = mulberry32(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#u32() / 4294967296;
   }
 
   /** An integer in [0, n). */

@@ -1,4 +1,5 @@
-import type { LockMode, LockOptions, OpenOptions, SyncMode, Vfs, VfsFile } from '@litewal/vfs';
+import type { OpenOptions, SyncMode, SyncOptions, Vfs, VfsFile } from '@litewal/vfs';
+import { ForwardingFile } from '@litewal/vfs-fixtures';
 
 /** Called before each write or sync of a file opened through a {@link HookedVfs}; may delay or fail it. */
 export type Hook = (operation: 'write' | 'sync', path: string, length: number) => Promise<void>;
@@ -26,52 +27,21 @@ export class HookedVfs implements Vfs {
   }
 }
 
-class HookedFile implements VfsFile {
-  readonly path: string;
-  readonly #inner: VfsFile;
+class HookedFile extends ForwardingFile {
   readonly #vfs: HookedVfs;
 
   constructor(inner: VfsFile, vfs: HookedVfs) {
-    this.path = inner.path;
-    this.#inner = inner;
+    super(inner);
     this.#vfs = vfs;
   }
 
-  read(buffer: Uint8Array, position: number): Promise<number> {
-    return this.#inner.read(buffer, position);
-  }
-
-  async write(data: Uint8Array, position: number): Promise<void> {
+  override async write(data: Uint8Array, position: number): Promise<void> {
     await this.#vfs.hook?.('write', this.path, data.length);
-    await this.#inner.write(data, position);
+    await super.write(data, position);
   }
 
-  size(): Promise<number> {
-    return this.#inner.size();
-  }
-
-  truncate(size: number): Promise<void> {
-    return this.#inner.truncate(size);
-  }
-
-  async sync(mode?: SyncMode): Promise<void> {
+  override async sync(mode?: SyncMode, options?: SyncOptions): Promise<void> {
     await this.#vfs.hook?.('sync', this.path, 0);
-    await this.#inner.sync(mode);
-  }
-
-  tryLock(offset: number, length: number, mode: LockMode): Promise<boolean> {
-    return this.#inner.tryLock(offset, length, mode);
-  }
-
-  lock(offset: number, length: number, mode: LockMode, options?: LockOptions): Promise<void> {
-    return this.#inner.lock(offset, length, mode, options);
-  }
-
-  unlock(offset: number, length: number): Promise<void> {
-    return this.#inner.unlock(offset, length);
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
+    await super.sync(mode, options);
   }
 }

@@ -1,16 +1,5 @@
 import { createHashes } from '@litewal/checksum';
 
-/** Bytes from hex, ignoring spaces. */
-export function fromHex(hex: string): Uint8Array<ArrayBuffer> {
-  const digits = hex.replace(/\s+/g, '');
-  return Uint8Array.from({ length: digits.length / 2 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
-}
-
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
 /** One record laid out by hand: `[u32 pid][u8 file][u8 mode][u16 reserved][u64 offset][u64 length][u64 time]`, all LE. */
 export interface RawRecord {
   pid: number;

@@ -1,16 +1,5 @@
+import { mulberry32 } from '@litewal/sqlite-fixtures';
 import type { ErasureCodec } from '../../src/index.js';
-
-/** A small seeded PRNG (mulberry32), returning u32s. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Parameters of {@link lossTrials}. */
 export interface LossTrialOptions {
