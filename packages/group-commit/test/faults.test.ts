@@ -25,6 +25,9 @@ function totalCalls(calls: FaultCallCounts): number {
 
 const CRASHED: readonly Scenario[] = [...FULL, { committers: 8, rounds: 2, synchronous: 'normal', startEmpty: false, gate: true }];
 
+/** Every crash point of a 64-committer flush is a full run: seconds on a busy 2-vCPU machine. */
+const CRASH_SWEEP_TIMEOUT_MS = 60_000;
+
 describe.each(CRASHED)('$committers committer(s), synchronous $synchronous, gate $gate: a crash before each I/O call', (scenario) => {
   // Under normal, a commit told durable was only written: a crash may lose the latest ones.
   const durableSurvives = scenario.synchronous === 'full';
@@ -50,7 +53,7 @@ describe.each(CRASHED)('$committers committer(s), synchronous $synchronous, gate
     expect(seen.failed).toBeGreaterThan(0);
     expect(seen.unknown).toBeGreaterThan(0);
     expect(lost > 0).toBe(!durableSurvives);
-  });
+  }, CRASH_SWEEP_TIMEOUT_MS);
 });
 
 const FAULTED: readonly Scenario[] = [
