@@ -2,17 +2,17 @@ import { frameBytes, type TransactionFrames, type WalFile } from '@litewal/wal-f
 import { GroupCommit, type CommitSink, type FlushResult, type FlushedGroup, type GroupCommitOptions, type WalFileSink } from '@litewal/group-commit';
 import type { VfsFile } from '@litewal/vfs';
 import type { WalHeader } from '@litewal/checksum';
-import type { WalIndex, WalIndexHeader, WalIndexSnapshot } from '@litewal/wal-index';
+import type { WalIndex, WalIndexHeader } from '@litewal/wal-index';
 import { BusySnapshotDatabaseError, CommitFailedError, DatabaseError } from '../errors.js';
 import type { CheckpointRunner } from './checkpoint-runner.js';
-import { waitWithBusyHandler } from './internal/busy.js';
-import { busyOrSame, errorCode } from './internal/error-codes.js';
+import { errorCode } from './internal/error-codes.js';
 import type { DatabaseMetrics } from './internal/metrics.js';
 import { Mutex } from './internal/mutex.js';
 import { PageArena } from './internal/page-arena.js';
 import { PageCache } from './internal/page-cache.js';
 import { pageCountOf, readDatabasePage, readWalPage, sameHeader } from './internal/page-io.js';
 import { StagingTransaction, type PageSource, type WriteTransaction } from './write-transaction.js';
+import { WriterLock } from './writer-lock.js';
 
 /**
  * Staged transactions that are handed to group commit without waiting for the end of the
@@ -51,13 +51,6 @@ interface Staged {
 }
 
 /**
- * Where the writer's wal-index connection is: no transaction, a read transaction (a snapshot a
- * transaction stages on before it may take the write lock), or the write lock with its read
- * transaction (held for a whole pipeline of transactions).
- */
-type LockState = 'none' | 'snapshot' | 'write';
-
-/**
  * The write side of a database: transactions staged one at a time under an in-process mutex,
  * committed through group commit, published to the wal-index, with SQLite's WAL_WRITE lock held
  * from the first transaction until the pipeline drains.
@@ -91,6 +84,7 @@ export class Writer {
   readonly #metrics: DatabaseMetrics;
   readonly #mutex = new Mutex();
   readonly #cache: PageCache;
+  readonly #lock: WriterLock;
   readonly #arena = new PageArena();
   readonly #pending = new Map<number, { readonly image: Uint8Array; readonly seq: number }>();
   readonly #staged = new Map<TransactionFrames, Staged>();
@@ -101,9 +95,6 @@ export class Writer {
   /** When the event loop last turned (see `#loopStarved`), and the probe that records it. */
   #turnedAt = performance.now();
   #turnProbe: NodeJS.Immediate | null = null;
-  #state: LockState = 'none';
-  /** The snapshot header while staging on a snapshot. */
-  #snapshotHeader: WalIndexHeader | null = null;
   /** The header the cache holds pages of (null: nothing known). */
   #cacheHeader: WalIndexHeader | null = null;
   /** Transactions staged and not settled: the lock is kept while any. */
@@ -126,6 +117,16 @@ export class Writer {
     this.#index = parts.index;
     this.#metrics = parts.metrics;
     this.#cache = new PageCache(parts.cachePages);
+    this.#lock = new WriterLock({
+      index: parts.index,
+      sink: parts.sink,
+      checkpoints: parts.checkpoints,
+      busyTimeoutMs: parts.busyTimeoutMs,
+      metrics: parts.metrics,
+      onRestarted: (before, after) => {
+        if (sameHeader(before, this.#cacheHeader)) this.#cacheHeader = after;
+      },
+    });
     const sink: CommitSink = { pageSize: parts.pageSize, flush: (transactions) => this.#flush(transactions) };
     this.group = new GroupCommit(sink, parts.groupCommit);
   }
@@ -149,17 +150,17 @@ export class Writer {
       }
       if (pages.length === 0) {
         this.#metrics.readOnly.inc();
-        await this.#endSnapshot();
+        await this.#lock.endSnapshot();
       } else {
         if (generation !== this.#generation) {
           this.#metrics.failed.inc();
           throw new CommitFailedError('staged-on-failed-group', { cause: this.#lastFailureCause });
         }
-        await this.#upgrade();
+        await this.#lock.upgrade();
         committed = this.#stage({ pages, commitSize: txn.pageCount });
       }
     } catch (error) {
-      await this.#endSnapshot();
+      await this.#lock.endSnapshot();
       throw error;
     } finally {
       this.#mutex.unlock();
@@ -179,7 +180,7 @@ export class Writer {
     try {
       this.#checkOpen();
       await this.#whenIdle();
-      await this.#releaseLock();
+      await this.#lock.release();
       return await fn();
     } finally {
       this.#mutex.unlock();
@@ -196,7 +197,7 @@ export class Writer {
       this.#release = null;
       await this.#whenIdle();
       await this.group.close();
-      await this.#releaseLock();
+      await this.#lock.release();
     } finally {
       this.#mutex.unlock();
     }
@@ -264,13 +265,24 @@ export class Writer {
       clearImmediate(this.#release);
       this.#release = null;
     }
-    if (this.#state === 'none') await this.#beginSnapshot();
+    if (this.#lock.state === 'none') await this.#beginSnapshot();
   }
 
-  /** Drains the pipeline, releases the lock and runs the PASSIVE auto-checkpoint. */
+  /** Starts a snapshot to stage on; the cache and the database size follow its header. */
+  async #beginSnapshot(): Promise<void> {
+    const header = await this.#lock.beginSnapshot();
+    if (!sameHeader(header, this.#cacheHeader)) {
+      this.#cache.clear();
+      this.#cacheHeader = header;
+    }
+    this.#pageCount = await pageCountOf(header, this.#parts.db, this.#parts.pageSize);
+    this.#durablePageCount = this.#pageCount;
+  }
+
+  /** Drains the pipeline, releases the lock and runs the auto-checkpoint. */
   async #maintenance(): Promise<void> {
     await this.#whenIdle();
-    await this.#releaseLock();
+    await this.#lock.release();
     this.#checkpointDue = false;
     try {
       await this.#parts.checkpoints.auto();
@@ -279,128 +291,6 @@ export class Writer {
     }
   }
 
-  /**
-   * Starts a read transaction for a transaction to stage on. When every frame of the log is in
-   * the database, first restarts the log (as SQLite's writer does), so the next commit goes to frame 1.
-   */
-  async #beginSnapshot(): Promise<void> {
-    let snapshot: WalIndexSnapshot;
-    try {
-      snapshot = await this.#index.beginRead();
-      if (snapshot.readLock === 0 && snapshot.header.maxFrame > 0) {
-        await this.#index.endRead();
-        await this.#parts.checkpoints.restart((before, after) => this.#restarted(before, after));
-        snapshot = await this.#index.beginRead();
-      }
-    } catch (error) {
-      throw busyOrSame(error, 'starting a write transaction');
-    }
-    this.#state = 'snapshot';
-    this.#snapshotHeader = snapshot.header;
-    if (!sameHeader(snapshot.header, this.#cacheHeader)) {
-      this.#cache.clear();
-      this.#cacheHeader = snapshot.header;
-    }
-    this.#pageCount = await pageCountOf(snapshot.header, this.#parts.db, this.#parts.pageSize);
-    this.#durablePageCount = this.#pageCount;
-  }
-
-  /** Points the WAL at frame 1 after the wal-index header was restarted (still under the restart's locks). */
-  async #restarted(before: WalIndexHeader, after: WalIndexHeader): Promise<void> {
-    await this.#parts.sink.wal.reset();
-    if (sameHeader(before, this.#cacheHeader)) this.#cacheHeader = after;
-    this.#metrics.telemetry.event('database.wal-restart', { frames: before.maxFrame });
-  }
-
-  /** Ends a snapshot that did not become a write (the transaction wrote nothing or failed). */
-  async #endSnapshot(): Promise<void> {
-    if (this.#state !== 'snapshot') return;
-    this.#state = 'none';
-    this.#snapshotHeader = null;
-    if (this.#index.snapshot !== null) await this.#index.endRead();
-  }
-
-  /**
-   * Takes SQLite's WAL_WRITE lock for the snapshot, waiting with the busy handler while another
-   * connection writes, then catches up with the log.
-   * @throws {@link BusySnapshotDatabaseError} when another connection committed since the snapshot.
-   */
-  async #upgrade(): Promise<void> {
-    if (this.#state === 'write') return;
-    const m = this.#metrics;
-    const started = m.telemetry.now();
-    let acquired: boolean;
-    try {
-      acquired = await waitWithBusyHandler(this.#parts.busyTimeoutMs, async () => {
-        try {
-          await this.#index.beginWrite();
-          return true;
-        } catch (error) {
-          if (errorCode(error) === 'ERR_WAL_INDEX_BUSY') return false;
-          throw error;
-        }
-      });
-    } catch (error) {
-      if (errorCode(error) !== 'ERR_WAL_INDEX_BUSY_SNAPSHOT') throw busyOrSame(error, 'taking the WAL write lock');
-      m.busySnapshot.inc();
-      const { snapshotMaxFrame, currentMaxFrame } = error as { snapshotMaxFrame: number; currentMaxFrame: number };
-      throw new BusySnapshotDatabaseError(snapshotMaxFrame, currentMaxFrame, { cause: error });
-    }
-    if (!acquired) {
-      throw new DatabaseError('ERR_DATABASE_BUSY', `another connection held the WAL write lock for more than ${this.#parts.busyTimeoutMs} ms`);
-    }
-    m.telemetry.recordSince(m.lockWaitUs, started);
-    m.lockAcquired.inc();
-    this.#state = 'write';
-    try {
-      await this.#catchUp(this.#snapshotHeader as WalIndexHeader);
-    } catch (error) {
-      await this.#releaseLock();
-      throw error;
-    }
-    this.#snapshotHeader = null;
-  }
-
-  /**
-   * Brings the WAL handle in line with the wal-index header the lock was taken at: another
-   * connection may have committed (absorbed with `refresh()`), restarted or truncated the log
-   * (the next frame is 1). As SQLite's writer does, the next commit goes right after the
-   * header's last frame, over anything a writer that died before publishing left there; but when
-   * the WAL had to be read again and such committed frames chain after the header's, they are
-   * published now, as a recovery would, and the transaction, whose snapshot did not include
-   * them, fails with busy-snapshot.
-   * @throws {@link DatabaseError} `ERR_DATABASE_CORRUPT` when the WAL does not hold the frames
-   * the wal-index says it holds.
-   */
-  async #catchUp(header: WalIndexHeader): Promise<void> {
-    const wal = this.#parts.sink.wal;
-    if (header.maxFrame === 0) {
-      if (wal.committedFrames > 0) await wal.reset();
-      return;
-    }
-    if (wal.committedFrames === header.maxFrame && sameSalts(wal, header)) return;
-    this.#metrics.catchUps.inc();
-    await wal.refresh();
-    if (wal.committedFrames > header.maxFrame && sameSalts(wal, header)) {
-      const pages: number[] = [];
-      for (let frame = header.maxFrame + 1; frame <= wal.committedFrames; frame++) pages.push(wal.pageOf(frame));
-      const published = await this.#index.publish({
-        pages,
-        dbSizePages: wal.dbSizePages,
-        frameChecksum: wal.committedChecksum,
-        walHeader: wal.header as WalHeader,
-      });
-      this.#metrics.telemetry.event('database.adopted-frames', { from: header.maxFrame + 1, to: published.maxFrame });
-      this.#metrics.busySnapshot.inc();
-      throw new BusySnapshotDatabaseError(header.maxFrame, published.maxFrame);
-    }
-    if (wal.committedFrames !== header.maxFrame || !sameSalts(wal, header)) {
-      throw new DatabaseError(
-        'ERR_DATABASE_CORRUPT',
-        `${wal.path} holds ${wal.committedFrames} committed frames, the wal-index says ${header.maxFrame}`,
-      );
-    }
-  }
 
   /**
    * Stages a transaction for group commit; the promise settles with its group. Transactions staged
@@ -504,7 +394,7 @@ export class Writer {
   #source(): PageSource {
     const { db, wal, pageSize } = this.#parts;
     const cache = this.#cache;
-    if (this.#state === 'write') {
+    if (this.#lock.state === 'write') {
       const pending = this.#pending;
       const sink = this.#parts.sink;
       return async (pageNumber) => {
@@ -530,7 +420,7 @@ export class Writer {
 
   /** Releases the lock once the pipeline is idle, on the next turn of the event loop. */
   #scheduleRelease(): void {
-    if (this.#holders > 0 || this.#state !== 'write' || this.#release !== null || this.#closed) return;
+    if (this.#holders > 0 || this.#lock.state !== 'write' || this.#release !== null || this.#closed) return;
     this.#release = setImmediate(() => {
       this.#release = null;
       void this.#idleRelease();
@@ -538,11 +428,11 @@ export class Writer {
   }
 
   async #idleRelease(): Promise<void> {
-    if (this.#holders > 0 || this.#mutex.locked || this.#state !== 'write') return;
+    if (this.#holders > 0 || this.#mutex.locked || this.#lock.state !== 'write') return;
     await this.#mutex.lock();
     try {
-      if (this.#holders > 0 || this.#state !== 'write') return;
-      await this.#releaseLock();
+      if (this.#holders > 0 || this.#lock.state !== 'write') return;
+      await this.#lock.release();
       if (this.#checkpointDue) await this.#maintenance();
     } catch (error) {
       this.#metrics.telemetry.event('database.background-error', { task: 'release-write-lock', error: String(error) });
@@ -551,22 +441,9 @@ export class Writer {
     }
   }
 
-  /** Ends the write lock and the read transaction of the writer's connection. */
-  async #releaseLock(): Promise<void> {
-    const state = this.#state;
-    this.#state = 'none';
-    this.#snapshotHeader = null;
-    if (state === 'write') await this.#index.endWrite();
-    if (this.#index.snapshot !== null) await this.#index.endRead();
-  }
-
   #checkOpen(): void {
     if (this.#closed) throw new DatabaseError('ERR_DATABASE_CLOSED', 'the database is closed');
   }
-}
-
-function sameSalts(wal: WalFile, header: WalIndexHeader): boolean {
-  return wal.header !== null && wal.header.salt1 === header.salt1 && wal.header.salt2 === header.salt2;
 }
 
 /** The error `write()` rejects with for a transaction whose commit failed. */
