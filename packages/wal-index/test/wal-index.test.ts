@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryVfs, type OpenOptions, type Vfs, type VfsFile } from '@litewal/vfs';
+import { FaultVfs, MemoryVfs, type OpenOptions, type Vfs, type VfsFile } from '@litewal/vfs';
 import {
   BusySnapshotError,
   READ_MARK_NOT_USED,
@@ -10,11 +10,13 @@ import {
   WalIndexStateError,
   WalIndexVersionError,
   encodeWalIndexHeader,
+  rebuildWalIndex,
   walIndexLockOffset,
   type WalIndexCommit,
   type WalIndexLock,
 } from '../src/index.js';
 import { RecordingFile } from './support/recording-file.js';
+import { READER_CHANGED_FIELDS, diffShm } from './support/shm-diff.js';
 import { SYNTHETIC_HEADER, syntheticSource } from './support/synthetic-source.js';
 
 const pageOf = (frame: number): number => (frame % 50) + 1;
@@ -272,5 +274,33 @@ describe('write transactions', () => {
     await expect(index.endRead()).rejects.toBeInstanceOf(WalIndexStateError);
     await index.close();
     await expect(index.readHeader()).rejects.toBeInstanceOf(WalIndexStateError);
+  });
+});
+
+describe('publishing under one write lock', () => {
+  it('reads each segment once for a pipeline of commits; after a publish that failed half-way, the retry leaves the file equal to the rebuild', async () => {
+    // Commits whose running checksum is the one the synthetic source gives every log.
+    const next = (first: number, count: number): WalIndexCommit => ({ ...commit(first, count), frameChecksum: { s1: 1, s2: 2 } });
+    const fault = new FaultVfs(new MemoryVfs());
+    const index = await WalIndex.open(fault, 'app.db', { openSource: async () => syntheticSource(10, pageOf) });
+    opened.push(index);
+    await index.beginRead();
+    await index.beginWrite();
+    const reads = fault.calls.read;
+    await index.publish(next(11, 3));
+    await index.publish(next(14, 7));
+    expect(fault.calls.read - reads).toBe(1); // segment 0, once, for both commits
+    // The second write of the next publish (its hash slot, after its aPgno entry) fails.
+    fault.injectFault({ operation: 'write', kind: 'eio', nth: 2, path: 'app.db-shm' });
+    await expect(index.publish(next(21, 2))).rejects.toThrow(/injected EIO/);
+    await index.publish(next(21, 2)); // reads the segment again and cleans the half-written entry
+    await index.endWrite();
+    await index.endRead();
+    const file = await fault.open('app.db-shm');
+    const bytes = new Uint8Array(await file.size());
+    await file.read(bytes, 0);
+    await file.close();
+    const differences = diffShm(bytes, rebuildWalIndex(syntheticSource(22, pageOf))).filter((d) => !READER_CHANGED_FIELDS.has(d.field));
+    expect(differences).toEqual([]);
   });
 });
