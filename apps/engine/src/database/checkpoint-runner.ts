@@ -73,19 +73,12 @@ export class CheckpointRunner {
     try {
       outcome = await scheduler.run();
     } catch (error) {
-      m.checkpointErrors.inc();
-      m.telemetry.event('database.checkpoint-failed', { mode: 'auto', trigger: 'auto', error: String(error) });
+      this.#failed('auto', 'auto', error);
       throw error;
     }
-    const { result } = outcome;
-    if (result !== null) {
+    if (outcome.result !== null) {
       if (m.telemetry.timing) m.checkpointUs.record(outcome.durationMs * 1000);
-      m.checkpoints.inc();
-      if (result.busy === 1) m.checkpointsBusy.inc();
-      if (result.log >= 0) {
-        m.logFrames.set(result.log);
-        m.checkpointedFrames.set(result.checkpointed);
-      }
+      this.#count(outcome.result);
     }
     m.telemetry.event('database.checkpoint', {
       mode: outcome.mode,
@@ -100,7 +93,7 @@ export class CheckpointRunner {
   }
 
   /** One checkpoint with `@litewal/checkpoint`, recorded in the telemetry. */
-  async run(mode: CheckpointMode, trigger: 'auto' | 'explicit' | 'close'): Promise<CheckpointResult> {
+  async run(mode: CheckpointMode, trigger: 'explicit' | 'close'): Promise<CheckpointResult> {
     const m = this.#metrics;
     const started = m.telemetry.now();
     let result: CheckpointResult;
@@ -110,19 +103,30 @@ export class CheckpointRunner {
         { mode, busyTimeoutMs: mode === 'passive' ? 0 : this.#busyTimeoutMs, synchronous: this.#synchronous },
       );
     } catch (error) {
-      m.checkpointErrors.inc();
-      m.telemetry.event('database.checkpoint-failed', { mode, trigger, error: String(error) });
+      this.#failed(mode, trigger, error);
       throw error;
     }
     m.telemetry.recordSince(m.checkpointUs, started);
+    this.#count(result);
+    m.telemetry.event('database.checkpoint', { mode, trigger, busy: result.busy, log: result.log, checkpointed: result.checkpointed });
+    return result;
+  }
+
+  /** Counts a checkpoint that threw. */
+  #failed(mode: CheckpointMode | 'auto', trigger: 'auto' | 'explicit' | 'close', error: unknown): void {
+    this.#metrics.checkpointErrors.inc();
+    this.#metrics.telemetry.event('database.checkpoint-failed', { mode, trigger, error: String(error) });
+  }
+
+  /** Counts a checkpoint that ran: runs, busy results, and the log and checkpointed gauges. */
+  #count(result: CheckpointResult): void {
+    const m = this.#metrics;
     m.checkpoints.inc();
     if (result.busy === 1) m.checkpointsBusy.inc();
     if (result.log >= 0) {
       m.logFrames.set(result.log);
       m.checkpointedFrames.set(result.checkpointed);
     }
-    m.telemetry.event('database.checkpoint', { mode, trigger, busy: result.busy, log: result.log, checkpointed: result.checkpointed });
-    return result;
   }
 
   /**
