@@ -1,8 +1,7 @@
-import type { Hashes } from '@litewal/checksum';
+import { sharedHashes, type Hashes } from '@litewal/checksum';
 import { TruncateGuard, requireVerified, type ExpectedPage } from '@litewal/recovery-fence';
 import type { VfsFile } from '@litewal/vfs';
 import type { BackfillList } from './backfill-iterator.js';
-import { sharedHashes } from './internal/shared-hashes.js';
 
 /** XXH3-128 digest size. */
 const DIGEST_BYTES = 16;

@@ -45,7 +45,8 @@ export interface Hashes {
  * Loads the hash implementations: XXH3-128 from hash-wasm, XXH64 from xxhash-wasm (both
  * WebAssembly), CRC-32C from \@node-rs/crc32 (native, SSE4.2 where available).
  *
- * @remarks Each call compiles fresh instances; create one {@link Hashes} and keep it.
+ * @remarks Each call compiles fresh instances; create one {@link Hashes} and keep it, or use
+ * {@link sharedHashes}.
  * @example
  * ```ts
  * const hashes = await createHashes();

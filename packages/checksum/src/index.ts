@@ -60,6 +60,7 @@ export {
 } from './format.js';
 export { decodeFrameHeader, encodeFrameHeader, type FrameHeader } from './frame-header.js';
 export { createHashes, type Hashes } from './hashes.js';
+export { sharedHashes } from './shared-hashes.js';
 export { sealFrames } from './seal-frames.js';
 export {
   TORN_WRITE_SECTOR_SIZES,

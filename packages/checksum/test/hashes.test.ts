@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHashes, type Hashes } from '../src/index.js';
+import { createHashes, sharedHashes, type Hashes } from '../src/index.js';
 import { ascii, toHex } from './support/hex.js';
 import { random } from './support/random.js';
 import { PACKAGE_DIR, gccPath, requireTool, tempDir } from './support/tools.js';
@@ -37,6 +37,16 @@ beforeAll(async () => {
   hashes = await createHashes();
 });
 afterAll(() => tmp.remove());
+
+describe('sharedHashes', () => {
+  it('loads one instance for every caller, with the same results as createHashes', async () => {
+    const [a, b] = await Promise.all([sharedHashes(), sharedHashes()]);
+    expect(a).toBe(b);
+    expect(await sharedHashes()).toBe(a);
+    expect(toHex(a.xxh3_128(ascii('abc')))).toBe('06b05ab6733a618578af5f94892f3950');
+    expect(a.crc32c(ascii('123456789'))).toBe(0xe3069283);
+  });
+});
 
 describe('createHashes', () => {
   it('matches the vectors of DEPENDENCIES.md §2.1 (confirmed with xxhsum 0.8.1)', () => {

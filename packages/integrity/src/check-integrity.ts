@@ -1,4 +1,4 @@
-import { createHashes, verifyPageTrailer, PAGE_TRAILER_BYTES } from '@litewal/checksum';
+import { sharedHashes, verifyPageTrailer, PAGE_TRAILER_BYTES } from '@litewal/checksum';
 import { openDatabaseSource, type DatabaseSourceOptions } from './database-source.js';
 import { checkHeader, decodeDatabaseHeader, DB_HEADER_BYTES, type Geometry } from './header.js';
 import { ContentChecker } from './internal/content.js';
@@ -106,7 +106,7 @@ async function checkTrailers(source: PageSource, geo: Geometry, sink: IssueSink)
     sink.add(1, 1, 'page-trailer', `page trailers need at least ${PAGE_TRAILER_BYTES} reserved bytes per page, the header has ${reserved}`, 'warning');
     return;
   }
-  const hashes = await createHashes();
+  const hashes = await sharedHashes();
   for (let pgno = 1; pgno <= geo.pageCount; pgno++) {
     if (pgno === geo.pendingBytePage) continue;
     const result = verifyPageTrailer(await source.readPage(pgno, geo.pageSize), reserved, hashes);

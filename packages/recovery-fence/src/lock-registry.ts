@@ -1,4 +1,4 @@
-import type { Hashes } from '@litewal/checksum';
+import { sharedHashes, type Hashes } from '@litewal/checksum';
 import type { LockMode, Vfs, VfsFile } from '@litewal/vfs';
 import { RecoveryFenceError, RegistryCorruptError, RegistryFullError } from './errors.js';
 import {
@@ -13,7 +13,6 @@ import { isProcessAlive } from './process-alive.js';
 import { checkPid, checkTimeout } from './internal/checks.js';
 import { lockWithin } from './internal/lock-within.js';
 import { decodeRegistry, encodeRegistryCopy, type RegistryState } from './internal/registry-codec.js';
-import { sharedHashes } from './internal/shared-hashes.js';
 
 /**
  * Options of {@link LockRegistry.open}.

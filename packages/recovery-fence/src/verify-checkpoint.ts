@@ -1,9 +1,8 @@
-import { isValidPageSize, type Hashes } from '@litewal/checksum';
+import { isValidPageSize, sharedHashes, type Hashes } from '@litewal/checksum';
 import type { VfsFile } from '@litewal/vfs';
 import { CheckpointMismatchError, type PageMismatch } from './errors.js';
 import { MAX_PAGE_NUMBER, XXH3_128_BYTES } from './format.js';
 import { equals } from './internal/bytes.js';
-import { sharedHashes } from './internal/shared-hashes.js';
 
 /**
  * What a checkpoint copied to one page of the database: the page image of the WAL frame, or its XXH3-128.

@@ -1,4 +1,4 @@
-import { createHashes, type Hashes } from '@litewal/checksum';
+import { sharedHashes, type Hashes } from '@litewal/checksum';
 import type { Vfs, VfsFile } from '@litewal/vfs';
 import type { CodecName, ErasureCodec } from './codec.js';
 import { DEFAULT_REPAIR_SYMBOLS, MAX_REPAIR_SYMBOLS, SIDECAR_HEADER_BYTES } from './format.js';
@@ -53,7 +53,7 @@ export interface FecWriterOptions {
   readonly codec?: CodecName | ErasureCodec;
   /**
    * Loaded hash functions, to share one instance.
-   * @defaultValue a new `createHashes()`
+   * @defaultValue the process-wide `sharedHashes()` of `@litewal/checksum`
    */
   readonly hashes?: Hashes;
 }
@@ -124,7 +124,7 @@ export class FecWriter {
       throw new RangeError(`repair symbols must be an integer from 1 to ${MAX_REPAIR_SYMBOLS}, got ${repairSymbols}`);
     }
     const codec = typeof options.codec === 'object' ? options.codec : codecByName(options.codec ?? 'raptorq');
-    const hashes = options.hashes ?? (await createHashes());
+    const hashes = options.hashes ?? (await sharedHashes());
     const file = await vfs.open(path, { create: true });
     try {
       const contents = await readSidecarFile(file, hashes);

@@ -1,4 +1,4 @@
-import { createHashes, validateWalChain, WAL_FRAME_HEADER_BYTES } from '@litewal/checksum';
+import { sharedHashes, validateWalChain, WAL_FRAME_HEADER_BYTES } from '@litewal/checksum';
 import type { Vfs } from '@litewal/vfs';
 import type { CodecName } from './codec.js';
 import { FecWriter, type CommittedFrame, type CommittedGroup, type FecWriterOptions } from './fec-writer.js';
@@ -38,7 +38,7 @@ export interface ProtectWalResult {
  * @public
  */
 export async function protectWal(vfs: Vfs, dbPath: string, options: FecWriterOptions = {}): Promise<ProtectWalResult> {
-  const hashes = options.hashes ?? (await createHashes());
+  const hashes = options.hashes ?? (await sharedHashes());
   const wal = await readWal(vfs, `${dbPath}-wal`);
   const repairSymbols = options.repairSymbols ?? DEFAULT_REPAIR_SYMBOLS;
   const writer = await FecWriter.open(vfs, sidecarPath(dbPath), { ...options, hashes });

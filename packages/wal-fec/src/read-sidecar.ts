@@ -67,7 +67,7 @@ export async function readSidecarFile(file: VfsFile, hashes: Hashes): Promise<Si
  * the next append overwrites it. A damaged record that is followed by more bytes is an error.
  * @param vfs - the file system
  * @param path - the sidecar, `<db>-wal-fec`
- * @param hashes - from `createHashes()` of `@litewal/checksum`
+ * @param hashes - from `sharedHashes()` (or `createHashes()`) of `@litewal/checksum`
  * @throws {@link SidecarMagicError}, {@link SidecarChecksumError}, {@link SidecarLimitError}
  * @public
  */

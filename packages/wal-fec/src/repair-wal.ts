@@ -1,4 +1,4 @@
-import { createHashes } from '@litewal/checksum';
+import { sharedHashes } from '@litewal/checksum';
 import type { Telemetry } from '@litewal/telemetry';
 import type { Vfs } from '@litewal/vfs';
 import { planRepair } from './internal/plan.js';
@@ -49,7 +49,7 @@ export interface RepairResult {
  * @public
  */
 export async function repairWal(vfs: Vfs, dbPath: string, options: RepairOptions = {}): Promise<RepairResult> {
-  const plan = await planRepair(vfs, dbPath, options.hashes ?? (await createHashes()));
+  const plan = await planRepair(vfs, dbPath, options.hashes ?? (await sharedHashes()));
   const telemetry = options.telemetry;
   for (const g of plan.lost) {
     telemetry?.event('wal-fec.unrepairable', {

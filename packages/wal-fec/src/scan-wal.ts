@@ -1,4 +1,4 @@
-import { createHashes, type Hashes } from '@litewal/checksum';
+import { sharedHashes, type Hashes } from '@litewal/checksum';
 import type { Vfs } from '@litewal/vfs';
 import { planRepair } from './internal/plan.js';
 import type { LostGroup } from './lost-group.js';
@@ -10,7 +10,7 @@ import type { LostGroup } from './lost-group.js';
 export interface ScanOptions {
   /**
    * Loaded hash functions, to share one instance.
-   * @defaultValue a new `createHashes()`
+   * @defaultValue the process-wide `sharedHashes()` of `@litewal/checksum`
    */
   readonly hashes?: Hashes;
 }
@@ -51,7 +51,7 @@ export interface ScanResult {
  * @public
  */
 export async function scanWal(vfs: Vfs, dbPath: string, options: ScanOptions = {}): Promise<ScanResult> {
-  const plan = await planRepair(vfs, dbPath, options.hashes ?? (await createHashes()));
+  const plan = await planRepair(vfs, dbPath, options.hashes ?? (await sharedHashes()));
   return {
     groups: plan.groups,
     staleGroups: plan.staleGroups,

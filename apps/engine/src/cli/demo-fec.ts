@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createHashes, WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '@litewal/checksum';
+import { sharedHashes, WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '@litewal/checksum';
 import { NodeVfs } from '@litewal/vfs';
 import { readSidecar, scanWal, sidecarPath, type StoredGroup } from '@litewal/wal-fec';
 import { writeTextCell } from '../bench/text-cell.js';
@@ -45,7 +45,7 @@ export async function runFecDemo(io: CliIo, db: string, counterRoot: number): Pr
       await protectedDb.close(); // waits for the worker: every group is in the sidecar
     }
     const protection = protectedDb.metrics().counters;
-    const groups = (await readSidecar(vfs, sidecarPath(db), await createHashes())).groups;
+    const groups = (await readSidecar(vfs, sidecarPath(db), await sharedHashes())).groups;
     const target = groups.reduce((a, b) => (b.lastFrame - b.firstFrame >= a.lastFrame - a.firstFrame ? b : a)); // the largest, the last of equals
     const damaged = [target.firstFrame, target.lastFrame].slice(0, target.lastFrame - target.firstFrame + 1);
     const healed = join(dirname(db), 'healed.db');
