@@ -1,7 +1,8 @@
 import { Telemetry } from '@litewal/telemetry';
-import { NodeVfs, SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE } from '@litewal/vfs';
+import { NodeVfs } from '@litewal/vfs';
 import { MAX_REPAIR_SYMBOLS, protectWal, repairWal, scanWal, sidecarPath, WalFecError, type CodecName, type LostGroup } from '@litewal/wal-fec';
 import { EngineError } from '../errors.js';
+import { claimSoleUse } from '../internal/sole-use.js';
 import { databaseWithWal, requireDatabase } from '../recover/database-paths.js';
 import { parseArgs } from './args.js';
 import { printJson, printTable, type CliIo } from './output.js';
@@ -98,15 +99,16 @@ async function repair(db: string, argv: readonly string[], io: CliIo): Promise<n
   await databaseWithWal(db);
   const telemetry = new Telemetry();
   const vfs = new NodeVfs();
-  // Every SQLite connection holds its SHARED lock for life in WAL mode: holding the whole range
-  // exclusively proves that no process has the database open while frames are rewritten.
+  // Frames are rewritten only while no other connection has the database open (the file is closed
+  // at the end, which ends the claim).
   const dbFile = await vfs.open(db);
   let result;
   try {
-    if (!(await dbFile.tryLock(SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, 'exclusive'))) {
+    const other = await claimSoleUse(vfs, dbFile, db);
+    if (other !== null) {
       throw new EngineError(
         'ERR_ENGINE_BUSY',
-        `another process has ${db} open (it holds a lock on the database file); rewriting WAL frames under it could corrupt what it sees`,
+        `another process has ${db} open (${other}); rewriting WAL frames under it could corrupt what it sees`,
         'close the other connections and run "litewal fec repair" again',
       );
     }

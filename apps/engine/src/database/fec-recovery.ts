@@ -1,7 +1,7 @@
 import type { Telemetry } from '@litewal/telemetry';
-import { SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, type Vfs, type VfsFile } from '@litewal/vfs';
+import type { Vfs, VfsFile } from '@litewal/vfs';
 import { repairWal, sidecarPath } from '@litewal/wal-fec';
-import { walIndexLockOffset } from '@litewal/wal-index';
+import { claimSoleUse, endSoleUse } from '../internal/sole-use.js';
 
 /**
  * At open, inside the recovery fence and before the WAL is recovered: when `<path>-wal-fec`
@@ -17,28 +17,23 @@ import { walIndexLockOffset } from '@litewal/wal-index';
  * connection has the database open. Never throws.
  *
  * Only a sole user may repair: another connection could be reading the damaged frames or, having
- * recovered the WAL up to the damage, writing new frames over them. So the repair runs only while
- * `db` (this connection's handle, holding SQLite's SHARED range shared) can hold that range
- * exclusively and no connection holds the wal-index's dead-man switch; new connections wait on
- * the SHARED range until it is shared again.
+ * recovered the WAL up to the damage, writing new frames over them. So the repair runs only under
+ * `claimSoleUse` (`db` is this connection's handle on the database file).
  */
 export async function repairFromSidecar(vfs: Vfs, path: string, db: VfsFile, telemetry: Telemetry): Promise<void> {
   const sidecar = sidecarPath(path);
   const errors = telemetry.counter('litewal_fec_open_errors', 'Opens whose -wal-fec sidecar could not be read or whose repair failed.');
   try {
     if (!(await vfs.exists(sidecar))) return;
-    if (!(await db.tryLock(SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, 'exclusive'))) {
-      telemetry.event('database.fec-skipped', { sidecar, reason: 'another connection holds the database SHARED lock' });
+    const other = await claimSoleUse(vfs, db, path);
+    if (other !== null) {
+      telemetry.event('database.fec-skipped', { sidecar, reason: other });
       return;
     }
     try {
-      if (await deadManSwitchHeld(vfs, `${path}-shm`)) {
-        telemetry.event('database.fec-skipped', { sidecar, reason: "another connection holds the wal-index's dead-man switch" });
-        return;
-      }
       await repair(vfs, path, sidecar, telemetry);
     } finally {
-      await db.tryLock(SQLITE_SHARED_FIRST, SQLITE_SHARED_SIZE, 'shared'); // back to shared: a conversion, never refused
+      await endSoleUse(db);
     }
   } catch (error) {
     errors.inc();
@@ -48,20 +43,6 @@ export async function repairFromSidecar(vfs: Vfs, path: string, db: VfsFile, tel
       message: error instanceof Error ? error.message : String(error),
       code: typeof code === 'string' ? code : '',
     });
-  }
-}
-
-/** Whether another connection holds the dead-man switch of `shmPath` (false when there is no `-shm`). */
-async function deadManSwitchHeld(vfs: Vfs, shmPath: string): Promise<boolean> {
-  if (!(await vfs.exists(shmPath))) return false;
-  const shm = await vfs.open(shmPath);
-  try {
-    const dms = walIndexLockOffset('dms');
-    if (!(await shm.tryLock(dms, 1, 'exclusive'))) return true;
-    await shm.unlock(dms, 1);
-    return false;
-  } finally {
-    await shm.close();
   }
 }
 
